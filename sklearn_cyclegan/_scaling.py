@@ -1,0 +1,121 @@
+"""Min-max scaling between the user's units and the networks' [0, 1] range.
+
+The GAN sees min-max scaled rows; its output is mapped back with the inverse
+transform so synthetic rows come out in the input's units.  The labelled rows
+``X`` are small and scaled in memory.  The unlabelled source may be a large
+``numpy.memmap``: its minimum and maximum are found chunk by chunk and its rows
+are scaled only when a batch is drawn, so it is never copied whole.
+"""
+
+import mmap
+
+import numpy as np
+import torch
+from sklearn.preprocessing import MinMaxScaler
+
+__all__ = ["TargetScaler", "SourceRows", "release_pages"]
+
+# Rows per chunk when streaming a memory-mapped source (about 16 MB of float64
+# at the paper's 1582 features).
+CHUNK_ROWS = 1024
+
+
+def release_pages(array):
+    """Drop the resident pages of a memory-mapped array from this process.
+
+    Pages of a file mapping that were read count towards the process's RSS
+    until unmapped; streaming a large memmap would otherwise hold it all.
+    The data stay in the OS page cache, so a later read is cheap.
+    """
+    handle = getattr(array, "_mmap", None)
+    if isinstance(handle, mmap.mmap) and hasattr(handle, "madvise"):
+        handle.madvise(mmap.MADV_DONTNEED)
+
+
+def _iter_chunks(array, chunk_rows=CHUNK_ROWS):
+    for start in range(0, array.shape[0], chunk_rows):
+        yield np.asarray(array[start:start + chunk_rows])
+        release_pages(array)
+
+
+class SourceRows:
+    """The unlabelled source, min-max scaled on access.
+
+    Parameters
+    ----------
+    source : ndarray or numpy.memmap of shape (n_rows, n_features)
+        Rows in the user's units.  A memmap is read only in chunks and
+        batches; any other array is scaled once and kept as a tensor.
+    name : str
+        How errors name this data.
+    """
+
+    def __init__(self, source, name="source"):
+        self.source = source
+        self.streamed = isinstance(source, np.memmap)
+        self.scaler = MinMaxScaler()
+        for chunk in _iter_chunks(source):
+            if not np.isfinite(chunk).all():
+                raise ValueError(f"Input {name} contains NaN or infinity.")
+            self.scaler.partial_fit(chunk)
+        self._scale = torch.as_tensor(self.scaler.scale_, dtype=torch.float32)
+        self._offset = torch.as_tensor(self.scaler.min_, dtype=torch.float32)
+        self._scaled = None if self.streamed else self._to_scaled(np.asarray(source))
+
+    @property
+    def n_rows(self):
+        return self.source.shape[0]
+
+    def _to_scaled(self, rows):
+        rows = torch.as_tensor(np.asarray(rows, dtype=np.float32))
+        return torch.addcmul(self._offset, rows, self._scale)
+
+    def take(self, indices):
+        """Scaled rows at ``indices`` (any shape); result has a trailing feature axis."""
+        if self._scaled is not None:
+            return self._scaled[torch.as_tensor(indices)]
+        flat = np.asarray(indices).ravel()
+        # Sorted reads touch each page of the mapping once and in order.
+        order = np.argsort(flat, kind="stable")
+        rows = np.empty((flat.size, self.source.shape[1]), dtype=self.source.dtype)
+        rows[order] = self.source[flat[order]]
+        return self._to_scaled(rows).reshape(*np.shape(indices), -1)
+
+    def release(self):
+        release_pages(self.source)
+
+
+class TargetScaler:
+    """Min-max scaling of the labelled rows, and the way back.
+
+    The inverse transform restores what scaling cannot: constant columns get
+    their constant back exactly, and integer columns are rounded and clipped
+    to the range seen in training.
+
+    Parameters
+    ----------
+    integer_columns : ndarray of bool of shape (n_features,) or None
+        Columns whose synthetic values are rounded to integers.
+    """
+
+    def __init__(self, integer_columns=None):
+        self.integer_columns = integer_columns
+
+    def fit(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        self.scaler_ = MinMaxScaler().fit(X)
+        self.constant_ = self.scaler_.data_range_ == 0
+        return self
+
+    def transform(self, X):
+        return self.scaler_.transform(np.asarray(X, dtype=np.float64)).astype(np.float32)
+
+    def inverse_transform(self, Z):
+        X = self.scaler_.inverse_transform(np.asarray(Z, dtype=np.float64))
+        X[:, self.constant_] = self.scaler_.data_min_[self.constant_]
+        if self.integer_columns is not None and self.integer_columns.any():
+            cols = self.integer_columns
+            X[:, cols] = np.clip(
+                np.rint(X[:, cols]), self.scaler_.data_min_[cols], self.scaler_.data_max_[cols]
+            )
+        return X

@@ -1,0 +1,52 @@
+"""Shared fixtures: fast sampler settings and the real data in ../shared/data."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+# Small networks and few epochs: enough to exercise every code path.
+FAST = dict(
+    generator_hidden=(16,),
+    discriminator_hidden=(16,),
+    classifier_hidden=(8,),
+    pretrain_epochs=2,
+    max_epochs=2,
+)
+
+EMOTIONS = ["anger", "happy", "neutral", "sad"]
+
+
+def data_file(name):
+    path = DATA / name
+    if not path.exists():
+        pytest.skip(f"real data {path} not available (expected beside the repository)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def emodb():
+    """EmoDB IS09 features, the paper's four classes: (X, y, speaker)."""
+    frame = pd.read_csv(data_file("emodb_is09.csv.gz"))
+    frame = frame[frame["label"].isin(EMOTIONS)].reset_index(drop=True)
+    X = frame.drop(columns=["file", "speaker", "gender", "label"])
+    return X, frame["label"].to_numpy(dtype=object), frame["speaker"].to_numpy()
+
+
+@pytest.fixture(scope="session")
+def tess():
+    """TESS IS09 features, labels dropped: the unlabelled source corpus."""
+    frame = pd.read_csv(data_file("tess_is09.csv.gz"))
+    return frame.drop(columns=["speaker", "label"])
+
+
+@pytest.fixture
+def imbalanced():
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=200, n_features=6, n_informative=4,
+                               n_classes=3, weights=[0.6, 0.3, 0.1], random_state=0)
+    return X, y
