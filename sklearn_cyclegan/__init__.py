@@ -1,7 +1,9 @@
 """Over-sampling by CycleGAN style transfer, for scikit-learn and imbalanced-learn."""
 
-from ._callbacks import DivergenceError
+from ._callbacks import DivergenceError, TrainingCheckpoint
+from ._diversity import ModeCollapseWarning
 from ._oversampler import CycleGANOversampler
 
-__all__ = ["CycleGANOversampler", "DivergenceError"]
+__all__ = ["CycleGANOversampler", "DivergenceError", "ModeCollapseWarning",
+           "TrainingCheckpoint"]
 __version__ = "0.1.0"

@@ -2,9 +2,12 @@
 
 import math
 
-from skorch.callbacks import Callback
+import numpy as np
+import torch
+from skorch.callbacks import Callback, Checkpoint
 
-__all__ = ["DivergenceError", "DivergenceGuard", "StepDecay", "EpochProgress"]
+__all__ = ["DivergenceError", "DivergenceGuard", "StepDecay", "EpochProgress",
+           "EpochSeed", "TrainingCheckpoint"]
 
 
 class DivergenceError(RuntimeError):
@@ -75,3 +78,54 @@ class EpochProgress(Callback):
 
     def on_train_end(self, net, **kwargs):
         self.bar_.close()
+
+
+class EpochSeed(Callback):
+    """Seed each epoch's dropout and batch shuffles from ``(seed, epoch)``.
+
+    Randomness derived from the epoch number, rather than carried over from
+    the epochs before, lets a fit resumed from a checkpoint at epoch ``e``
+    draw exactly what an uninterrupted fit draws from epoch ``e`` on, with no
+    random-number state in the checkpoint.
+
+    Parameters
+    ----------
+    seed : int, default=0
+    """
+
+    def __init__(self, seed=0):
+        self.seed = seed
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        # skorch has already opened this epoch's history row: 1-based number.
+        torch_seed, batch_seed = np.random.SeedSequence(
+            [int(self.seed), len(net.history)]).generate_state(2)
+        torch.manual_seed(int(torch_seed))
+        if dataset_train is not None and hasattr(dataset_train, "rng"):
+            dataset_train.rng = np.random.default_rng(batch_seed)
+
+
+class TrainingCheckpoint(Checkpoint):
+    """After every epoch, save what a resumed fit needs.
+
+    That is the weights, all three optimisers' states and the history.  Pass
+    the same instance wrapped in :class:`skorch.callbacks.LoadInitState` to a
+    new fit with the same data and ``random_state`` to continue where the
+    saved run stopped; the result is the one an uninterrupted fit gives.
+
+    Parameters
+    ----------
+    dirname : str, default=""
+        Folder of the checkpoint files (created if missing).
+    fn_prefix : str, default=""
+        Prefix of the file names.
+    """
+
+    def __init__(self, dirname="", fn_prefix=""):
+        super().__init__(
+            monitor=None, f_params="params.pt", f_optimizer=None, f_criterion=None,
+            f_history="history.json", fn_prefix=fn_prefix, dirname=dirname,
+            f_optimizer_pretrain="optimizer_pretrain.pt",
+            f_optimizer_discriminator="optimizer_discriminator.pt",
+            f_optimizer_generator="optimizer_generator.pt",
+        )

@@ -1,6 +1,7 @@
 """CycleGANOversampler: imbalanced-learn sampler that style-transfers source rows."""
 
 import os
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,8 +13,15 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._callbacks import DivergenceError, EpochProgress
+from ._callbacks import DivergenceError, EpochProgress, EpochSeed
 from ._data import CycleGANData
+from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
+from ._early_stopping import (
+    VALIDATION_SOURCE_ROWS,
+    JointEarlyStopping,
+    ValidationDistance,
+    split_validation,
+)
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import CHUNK_ROWS, SourceRows, TargetScaler
@@ -50,11 +58,15 @@ class CycleGANOversampler(BaseOverSampler):
         the sampler works on any table without an extra corpus.
 
     preset : {{"fast", "paper"}}, default="fast"
-        Supplies every parameter below that is left as None.  ``"paper"``:
-        hidden sizes 1000-500-1000 / 1000-1000 / 100-100, 10,000 pre-training
-        and 2,000 joint epochs.  ``"fast"``: 256-128-256 / 256-256 / 100-100,
-        300 + 300 epochs, which fits EmoDB-sized data in well under a minute
-        on two CPU cores.
+        Supplies every parameter below that is left as None (see
+        ``sklearn_cyclegan._presets.PRESETS``).  ``"paper"``: hidden sizes
+        1000-500-1000 / 1000-1000 / 100-100, 10,000 pre-training and 2,000 joint
+        epochs, lr 2e-4, Adam betas (0.9, 0.999), 2 generator steps per
+        discriminator step, as in the authors' code.  ``"fast"``: one hidden
+        layer of 128 in G, F and D, 100 + 300 epochs, lr 1e-3, betas
+        (0.5, 0.999), 1 generator step; it fits EmoDB-sized data in well under
+        a minute on two CPU cores and brings synthetic class means closer to the
+        real ones than the source's (docs/results.md, Table 1).
 
     generator_hidden : tuple of int, default=None
         Hidden layer sizes of each G_k and F_k.
@@ -96,16 +108,37 @@ class CycleGANOversampler(BaseOverSampler):
     batch_size : int, default=64
         Rows per class per batch; shrinks to the smallest class's size.
 
-    lr : float, default=2e-4
-        Adam learning rate of all optimisers.
+    lr : float, default=None
+        Adam learning rate of all optimisers (paper: 2e-4; "fast": 1e-3).
+
+    betas : tuple of two floats, default=None
+        Adam's ``(beta1, beta2)`` (paper's code: torch/TF defaults
+        ``(0.9, 0.999)``; "fast": ``(0.5, 0.999)``, the usual GAN choice, without
+        which short runs let the generators outpace the discriminators).
 
     lr_decay : float, default=0.8
         Joint-training learning rate factor applied every ``lr_decay_every`` epochs.
 
     lr_decay_every : int, default=50
 
-    generator_steps : int, default=2
-        Generator updates per discriminator update.
+    generator_steps : int, default=None
+        Generator updates per discriminator update (paper's code: 2; "fast": 1).
+
+    early_stopping : bool, default=False
+        Hold back ``validation_fraction`` of every class's rows from training
+        and stop joint training once the distance between generated and
+        held-back rows (``valid_distance`` in ``history_``: mean per-feature
+        1-D Wasserstein distance in scaled space) has not improved for
+        ``n_iter_no_change`` joint epochs; the weights of the best epoch are
+        kept.  Needs at least 3 rows per class.  ``fit_resample`` still
+        returns every original row.
+
+    validation_fraction : float, default=0.1
+        Share of each class's rows held back when ``early_stopping`` is on
+        (at least one row per class).
+
+    n_iter_no_change : int, default=10
+        Patience of ``early_stopping``, in joint epochs.
 
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks for the training net, e.g. ``skorch.callbacks.Checkpoint``.
@@ -141,6 +174,14 @@ class CycleGANOversampler(BaseOverSampler):
 
     device_ : str
         Device the networks were trained on.
+
+    diversity_ : ndarray of shape (n_classes,)
+        Per class, the mean distance from each synthetic row to its nearest
+        synthetic neighbour divided by the same among the class's real rows,
+        in min-max scaled space and on equally many rows (at most 1000).  About
+        1 means the synthetic rows spread like the real ones; below
+        ``sklearn_cyclegan._diversity.COLLAPSE_THRESHOLD`` (0.1) a
+        :class:`~sklearn_cyclegan.ModeCollapseWarning` is issued.
 
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
@@ -191,10 +232,14 @@ class CycleGANOversampler(BaseOverSampler):
         "classifier_dropout": [Interval(Real, 0, 1, closed="left")],
         "negative_slope": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr": [Interval(Real, 0, None, closed="neither"), None],
+        "betas": ["array-like", None],
         "lr_decay": [Interval(Real, 0, 1, closed="right")],
         "lr_decay_every": [Interval(Integral, 1, None, closed="left")],
-        "generator_steps": [Interval(Integral, 1, None, closed="left")],
+        "generator_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
         "net_params": [dict, None],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str],
@@ -206,7 +251,9 @@ class CycleGANOversampler(BaseOverSampler):
                  generator_hidden=None, discriminator_hidden=None, classifier_hidden=None,
                  pretrain_epochs=None, max_epochs=None, lambda_cycle=5.0, lambda_cls=2.0,
                  real_label=0.9, dropout=0.2, classifier_dropout=0.5, negative_slope=0.2,
-                 batch_size=64, lr=2e-4, lr_decay=0.8, lr_decay_every=50, generator_steps=2,
+                 batch_size=64, lr=None, betas=None, lr_decay=0.8, lr_decay_every=50,
+                 generator_steps=None,
+                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
                  callbacks=None, net_params=None, device="auto", verbose=0,
                  random_state=None):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -225,9 +272,13 @@ class CycleGANOversampler(BaseOverSampler):
         self.negative_slope = negative_slope
         self.batch_size = batch_size
         self.lr = lr
+        self.betas = betas
         self.lr_decay = lr_decay
         self.lr_decay_every = lr_decay_every
         self.generator_steps = generator_steps
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.net_params = net_params
         self.device = device
@@ -244,6 +295,11 @@ class CycleGANOversampler(BaseOverSampler):
                 "CycleGANOversampler does not accept sparse input; "
                 "convert it with X.toarray() (or DataFrame.sparse.to_dense())."
             )
+        _check_feature_types(X)
+        if isinstance(y, pd.api.extensions.ExtensionArray):
+            # e.g. the Arrow-backed strings of pandas 3's Series.values, which
+            # numpy-style fancy indexing (and so imbalanced-learn) cannot take.
+            y = y.to_numpy()
         self._integer_columns = _integer_columns(X)
         return super()._check_X_y(X, y, accept_sparse=accept_sparse)
 
@@ -256,6 +312,12 @@ class CycleGANOversampler(BaseOverSampler):
         if not all(isinstance(s, Integral) and s > 0 for s in sizes):
             raise ValueError(f"{name} must be a sequence of positive integers, got {sizes!r}.")
         return sizes
+
+    def _betas(self):
+        betas = tuple(float(b) for b in np.ravel(self._resolved("betas")))
+        if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
+            raise ValueError(f"betas must be two floats in [0, 1), got {betas!r}.")
+        return betas
 
     def _check_classes(self, y):
         classes, y_encoded, counts = np.unique(y, return_inverse=True, return_counts=True)
@@ -314,8 +376,15 @@ class CycleGANOversampler(BaseOverSampler):
 
     # -- fitting ---------------------------------------------------------------
 
-    def _build_net(self, n_classes, n_features):
-        callbacks = list(self.callbacks or [])
+    def _build_net(self, n_classes, n_features, seed=0, validation=None):
+        callbacks = [("epoch_seed", EpochSeed(seed))]
+        if validation is not None:
+            callbacks.append(("valid_distance", ValidationDistance(*validation)))
+        callbacks += list(self.callbacks or [])
+        if validation is not None:
+            # After the user's callbacks, so a checkpoint still saves the last epoch.
+            callbacks.append(("early_stopping", JointEarlyStopping(
+                patience=self.n_iter_no_change, sink=print if self.verbose else _silent)))
         if self.verbose == 1:
             callbacks.append(("progress", EpochProgress()))
         return CycleGANNet(
@@ -330,17 +399,17 @@ class CycleGANOversampler(BaseOverSampler):
             criterion__lambda_cycle=self.lambda_cycle,
             criterion__lambda_cls=self.lambda_cls,
             criterion__real_label=self.real_label,
-            lr=self.lr,
+            lr=self._resolved("lr"),
             pretrain_epochs=self._resolved("pretrain_epochs"),
             max_epochs=self._resolved("max_epochs"),
             batch_size=self.batch_size,
-            generator_steps=self.generator_steps,
+            generator_steps=self._resolved("generator_steps"),
             lr_decay=self.lr_decay,
             lr_decay_every=self.lr_decay_every,
             callbacks=callbacks,
             device=self.device_,
             verbose=int(self.verbose >= 2),
-            **(self.net_params or {}),
+            **{"optimizer__betas": self._betas(), **(self.net_params or {})},
         )
 
     def _fit_resample(self, X, y):
@@ -353,20 +422,56 @@ class CycleGANOversampler(BaseOverSampler):
         self._target_scaler = TargetScaler(self._integer_columns).fit(X)
         X_scaled = self._target_scaler.transform(X)
         self._source = SourceRows(source)
+        validation, train = None, np.ones(len(y_encoded), dtype=bool)
+        if self.early_stopping:
+            validation_rng = np.random.default_rng([batch_seed, 2])
+            train = ~split_validation(y_encoded, len(self.classes_), self.validation_fraction,
+                                      validation_rng, MIN_CLASS_ROWS)
+            picks = validation_rng.choice(
+                self._source.n_rows, min(self._source.n_rows, VALIDATION_SOURCE_ROWS),
+                replace=False)
+            validation = ([X_scaled[~train & (y_encoded == k)]
+                           for k in range(len(self.classes_))], self._source.take(picks))
         data = CycleGANData(
             self._source,
-            [X_scaled[y_encoded == k] for k in range(len(self.classes_))],
+            [X_scaled[train & (y_encoded == k)] for k in range(len(self.classes_))],
             np.random.default_rng(batch_seed),
         )
-        self.net_ = self._build_net(len(self.classes_), X.shape[1])
+        self.net_ = self._build_net(len(self.classes_), X.shape[1], seed=batch_seed,
+                                    validation=validation)
         with _seeded_torch(torch_seed, self.device_):
             self.net_.fit(data)
         self.history_ = self.net_.history
+        self._warn_if_interrupted()
+        self.diversity_ = self._diversity(X_scaled, y_encoded)
+        warn_if_collapsed(self.diversity_, self.classes_)
 
         counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
         X_new, y_new = self._generate(counts, np.random.default_rng(self._sample_seed))
         return (np.vstack([X, X_new.astype(X.dtype, copy=False)]),
                 np.concatenate([y, y_new.astype(y.dtype, copy=False)]))
+
+    def _warn_if_interrupted(self):
+        planned = self.net_.pretrain_epochs + self.net_.max_epochs
+        done = len(self.history_)
+        if done < planned and not self.history_[-1].get("stopped_early", False):
+            warnings.warn(
+                f"CycleGAN training stopped at epoch {done} of {planned} (interrupted); "
+                "the synthetic rows come from the partly trained networks. Pass a "
+                "TrainingCheckpoint in callbacks to be able to resume.",
+                UserWarning, stacklevel=4,
+            )
+
+    def _diversity(self, X_scaled, y_encoded):
+        """Per class, spread of synthetic rows relative to real rows (see _diversity)."""
+        rng = np.random.default_rng([self._sample_seed, 1])
+        n_rows = [min(int(np.sum(y_encoded == k)), self._source.n_rows, MAX_ROWS)
+                  for k in range(len(self.classes_))]
+        X_syn, _ = self._generate(dict(zip(self.classes_, n_rows)), rng)
+        synthetic = np.split(self._target_scaler.transform(X_syn), np.cumsum(n_rows)[:-1])
+        real = [rng.permutation(X_scaled[y_encoded == k])[:n]
+                for k, n in enumerate(n_rows)]
+        return diversity_ratios(real, synthetic)
 
     # -- generation ------------------------------------------------------------
 
@@ -473,6 +578,56 @@ class CycleGANOversampler(BaseOverSampler):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _silent(*args, **kwargs):
+    pass
+
+
+def _check_feature_types(X):
+    """Raise a TypeError naming the non-numeric columns of ``X``, if any.
+
+    The networks emit continuous values; a categorical column has no
+    meaningful in-between value, so it must be one-hot encoded first.
+    Object columns holding only numbers pass.  Checked before
+    imbalanced-learn's validation, whose errors ("could not convert string to
+    float", or numpy's "at least one array or dtype is required" for a
+    DataFrame without columns) do not say what to do.
+    """
+    hint = ("CycleGANOversampler generates numeric features only; one-hot encode "
+            "categorical columns first (e.g. sklearn.preprocessing.OneHotEncoder in a "
+            "ColumnTransformer placed before the sampler in an imblearn Pipeline).")
+    dtypes = getattr(X, "dtypes", None)
+    if isinstance(dtypes, pd.Series):
+        if len(dtypes) == 0:
+            raise ValueError("X has no columns; at least 1 feature is required.")
+        bad = [name for name, t in dtypes.items()
+               if isinstance(t, pd.CategoricalDtype)
+               or not (pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
+                       or t == object and _all_numbers(X[name]))]
+        if bad:
+            raise TypeError(f"X has {len(bad)} non-numeric column(s), e.g. "
+                            f"{[str(b) for b in bad[:5]]}. {hint}")
+        return
+    array = X if hasattr(X, "dtype") else None
+    if array is None:
+        try:
+            array = np.asarray(X)
+        except ValueError:
+            return  # ragged input: let the usual validation explain it
+    if array.dtype.kind in "OUSMm":
+        try:
+            np.asarray(array, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"X holds non-numeric values ({exc}). {hint}") from None
+
+
+def _all_numbers(column):
+    try:
+        pd.to_numeric(column)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _integer_columns(X):

@@ -67,7 +67,8 @@ class SourceRows:
         return self.source.shape[0]
 
     def _to_scaled(self, rows):
-        rows = torch.as_tensor(np.asarray(rows, dtype=np.float32))
+        # A copy: torch refuses to share memory with read-only arrays (pandas' views).
+        rows = torch.from_numpy(np.array(rows, dtype=np.float32))
         return torch.addcmul(self._offset, rows, self._scale)
 
     def take(self, indices):

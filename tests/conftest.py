@@ -45,8 +45,8 @@ def tess():
 
 @pytest.fixture
 def imbalanced():
-    from sklearn.datasets import make_classification
-
-    X, y = make_classification(n_samples=200, n_features=6, n_informative=4,
-                               n_classes=3, weights=[0.6, 0.3, 0.1], random_state=0)
+    """Three shuffled Gaussian classes of exactly 120, 60 and 20 rows, 6 features."""
+    rng = np.random.RandomState(0)
+    y = rng.permutation(np.repeat([0, 1, 2], [120, 60, 20]))
+    X = rng.normal(size=(len(y), 6)) + 1.5 * y[:, None]
     return X, y
