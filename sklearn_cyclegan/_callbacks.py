@@ -109,7 +109,7 @@ class TrainingCheckpoint(Checkpoint):
     """After every epoch, save what a resumed fit needs.
 
     That is the weights, all three optimisers' states and the history.  Pass
-    the same instance wrapped in :class:`skorch.callbacks.LoadInitState` to a
+    the same instance wrapped in ``skorch.callbacks.LoadInitState`` to a
     new fit with the same data and ``random_state`` to continue where the
     saved run stopped; the result is the one an uninterrupted fit gives.
 
@@ -129,3 +129,8 @@ class TrainingCheckpoint(Checkpoint):
             f_optimizer_discriminator="optimizer_discriminator.pt",
             f_optimizer_generator="optimizer_generator.pt",
         )
+
+    def _get_param_names(self):
+        # Only the constructor's arguments, so that sklearn.base.clone (as in
+        # cross-validation) can rebuild the callback.
+        return ["dirname", "fn_prefix"]

@@ -72,7 +72,7 @@ def diversity_ratios(real, synthetic):
 
 
 def warn_if_collapsed(ratios, classes, threshold=COLLAPSE_THRESHOLD):
-    """Issue one :class:`ModeCollapseWarning` naming every collapsed class."""
+    """Issue one ``ModeCollapseWarning`` naming every collapsed class."""
     collapsed = [(c, r) for c, r in zip(np.asarray(classes).tolist(), ratios)
                  if r < threshold]
     if collapsed:

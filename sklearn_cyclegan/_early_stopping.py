@@ -7,7 +7,7 @@ source rows are compared with the held-back rows of class k.  The distance is
 the mean over classes and features of the 1-D Wasserstein distance between
 the two samples' quantiles in min-max scaled space: cheap, defined for any
 sample sizes, and zero only when every feature's distribution matches.
-skorch's :class:`~skorch.callbacks.EarlyStopping` watches it, from the first
+skorch's ``EarlyStopping`` watches it, from the first
 joint epoch on, and restores the best epoch's weights.
 """
 

@@ -33,7 +33,7 @@ LOSS_TERMS = ("cycle_loss", "discriminator_loss", "adversarial_loss", "classifie
 class CycleGANNet(NeuralNet):
     """skorch ``NeuralNet`` with the CycleGAN train step.
 
-    ``fit`` takes a :class:`~sklearn_cyclegan._data.CycleGANData` (scaled
+    ``fit`` takes a ``CycleGANData`` (scaled
     source and class rows); options reach the parts by prefix, as in skorch:
     ``module__generator_hidden``, ``criterion__lambda_cls``, ``optimizer__betas``.
 
@@ -43,6 +43,9 @@ class CycleGANNet(NeuralNet):
     criterion : type, default=CycleGANLoss
     optimizer : type, default=torch.optim.Adam
         One instance each for pre-training, discriminators and generators.
+        A torch Adam or AdamW left to its defaults gets ``fused=True`` (one
+        kernel per update, same arithmetic); pass ``optimizer__fused=False``
+        or ``optimizer__foreach=...`` to choose otherwise.
     lr : float, default=2e-4
     max_epochs : int
         Epochs of joint training.
@@ -54,7 +57,7 @@ class CycleGANNet(NeuralNet):
     lr_decay_every, lr_decay : int, float
         Joint-phase learning rate times ``lr_decay`` every ``lr_decay_every`` epochs.
     **kwargs
-        Passed to :class:`skorch.NeuralNet` (``callbacks``, ``device``, ``verbose`` …).
+        Passed to ``skorch.NeuralNet`` (``callbacks``, ``device``, ``verbose`` …).
     """
 
     # The three optimisers share the ``optimizer__`` options; skorch learns a
@@ -189,6 +192,10 @@ class CycleGANNet(NeuralNet):
         if self.phase_ == "pretrain":
             terms = self.pretrain_step(source, target)
         else:
+            if self.optimizer_pretrain_.state:
+                # Pre-training is over for good (the phase follows the epoch
+                # count); its Adam moments, two copies of G and F, are dead weight.
+                self.optimizer_pretrain_.state.clear()
             terms = self.discriminator_step(source, target)
             for _ in range(self.generator_steps):
                 terms.update(self.generator_step(source, target))

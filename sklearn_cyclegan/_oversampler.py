@@ -9,6 +9,7 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
@@ -31,6 +32,9 @@ __all__ = ["CycleGANOversampler"]
 MIN_CLASS_ROWS = 2
 
 
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+)
 class CycleGANOversampler(BaseOverSampler):
     """Over-sample by CycleGAN style transfer from an unlabelled source set.
 
@@ -41,7 +45,7 @@ class CycleGANOversampler(BaseOverSampler):
     computation through a skorch net.  Synthetic rows of class k are G_k
     applied to randomly drawn source rows.
 
-    Read more in the :ref:`User Guide <user_guide>`.
+    Read more in the user guide (``docs/user-guide.md``).
 
     Parameters
     ----------
@@ -144,7 +148,7 @@ class CycleGANOversampler(BaseOverSampler):
         Extra callbacks for the training net, e.g. ``skorch.callbacks.Checkpoint``.
 
     net_params : dict, default=None
-        Further keyword arguments of :class:`CycleGANNet`, routed by skorch's
+        Further keyword arguments of ``CycleGANNet``, routed by skorch's
         prefixes, e.g. ``{{"optimizer__betas": (0.5, 0.999)}}``.
 
     device : str, default="auto"
@@ -181,7 +185,7 @@ class CycleGANOversampler(BaseOverSampler):
         in min-max scaled space and on equally many rows (at most 1000).  About
         1 means the synthetic rows spread like the real ones; below
         ``sklearn_cyclegan._diversity.COLLAPSE_THRESHOLD`` (0.1) a
-        :class:`~sklearn_cyclegan.ModeCollapseWarning` is issued.
+        ``ModeCollapseWarning`` is issued.
 
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
@@ -420,8 +424,10 @@ class CycleGANOversampler(BaseOverSampler):
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
 
         self._target_scaler = TargetScaler(self._integer_columns).fit(X)
+        _check_float32_range(self._target_scaler.scaler_, "X")
         X_scaled = self._target_scaler.transform(X)
         self._source = SourceRows(source)
+        _check_float32_range(self._source.scaler, "source")
         validation, train = None, np.ones(len(y_encoded), dtype=bool)
         if self.early_stopping:
             validation_rng = np.random.default_rng([batch_seed, 2])
@@ -589,7 +595,8 @@ def _check_feature_types(X):
 
     The networks emit continuous values; a categorical column has no
     meaningful in-between value, so it must be one-hot encoded first.
-    Object columns holding only numbers pass.  Checked before
+    Object columns pass when they hold only numbers (not numbers written as
+    strings, which would come back changed in type).  Checked before
     imbalanced-learn's validation, whose errors ("could not convert string to
     float", or numpy's "at least one array or dtype is required" for a
     DataFrame without columns) do not say what to do.
@@ -604,7 +611,7 @@ def _check_feature_types(X):
         bad = [name for name, t in dtypes.items()
                if isinstance(t, pd.CategoricalDtype)
                or not (pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
-                       or t == object and _all_numbers(X[name]))]
+                       or t == object and _holds_numbers(X[name]))]
         if bad:
             raise TypeError(f"X has {len(bad)} non-numeric column(s), e.g. "
                             f"{[str(b) for b in bad[:5]]}. {hint}")
@@ -620,14 +627,24 @@ def _check_feature_types(X):
             np.asarray(array, dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"X holds non-numeric values ({exc}). {hint}") from None
+        if not _holds_numbers(array.ravel()):
+            raise TypeError(f"X holds numbers written as strings or dates (dtype "
+                            f"{array.dtype}); convert them with X.astype(float). {hint}")
 
 
-def _all_numbers(column):
-    try:
-        pd.to_numeric(column)
-    except (TypeError, ValueError):
-        return False
-    return True
+def _check_float32_range(scaler, name):
+    """Refuse values that float32, the networks' precision, cannot hold."""
+    limit = np.finfo(np.float32).max
+    if max(np.abs(scaler.data_min_).max(), np.abs(scaler.data_max_).max()) > limit:
+        raise ValueError(
+            f"{name} has values beyond +-{limit:.3g}, the float32 range the networks "
+            "compute in; rescale it first (e.g. with a log transform or StandardScaler)."
+        )
+
+
+def _holds_numbers(values):
+    return pd.api.types.infer_dtype(values, skipna=False) in {
+        "integer", "floating", "mixed-integer-float", "decimal", "boolean", "empty"}
 
 
 def _integer_columns(X):

@@ -43,8 +43,8 @@ class OpenSmileFeatures(TransformerMixin, BaseEstimator):
 
     The input is a list of paths to audio files (any format openSMILE reads,
     e.g. WAV); the output is a DataFrame with one row per file and
-    openSMILE's own column names, ready for :class:`CycleGANOversampler
-    <sklearn_cyclegan.CycleGANOversampler>` and any scikit-learn classifier.
+    openSMILE's own column names, ready for ``CycleGANOversampler``
+    and any scikit-learn classifier.
 
     Parameters
     ----------

@@ -36,9 +36,9 @@ source row, so it has no speaker, file or id of its own.
 
 Examples:
   sklearn-cyclegan augment emodb.csv --label label --group speaker \\
-      --exclude file gender --source tess.csv -o emodb_balanced.parquet
+      --exclude file,gender --source tess.csv -o emodb_balanced.parquet
   sklearn-cyclegan augment pima.csv --label class \\
-      --sampling-strategy '{"positive": 300}' --max-epochs 100 -o out.csv
+      --sampling-strategy '{"positive": 400}' --max-epochs 100 -o out.csv
 """
 
 
@@ -81,16 +81,18 @@ def build_parser():
     augment.add_argument("--label", required=True, help="name of the class label column")
     augment.add_argument("--group", help="grouping column (e.g. speaker): kept, empty for "
                                          "synthetic rows, never a feature")
-    augment.add_argument("--exclude", nargs="+", default=[], metavar="COLUMN",
-                         help="other non-feature columns (ids, file names), kept like --group")
+    augment.add_argument("--exclude", action="append", default=[], metavar="COLUMNS",
+                         help="other non-feature columns (ids, file names), kept like --group; "
+                              "comma-separated or repeated: --exclude file,gender")
     augment.add_argument("--source", help="unlabelled source table (.csv, .parquet) with the "
                                           "same feature columns, or a .npy array that is "
                                           "memory-mapped; default: the input's own rows")
     augment.add_argument("--sampling-strategy", default="auto", type=_sampling_strategy,
                          metavar="STRATEGY",
                          help="auto, minority, not minority, not majority, all, a float "
-                              "ratio (binary only), or a JSON object of rows to add per "
-                              "class such as '{\"sad\": 50}' (default: auto)")
+                              "ratio (binary only), or a JSON object of the number of rows "
+                              "each class should have afterwards, such as '{\"sad\": 120}' "
+                              "(default: auto: every class as large as the largest)")
     augment.add_argument("--preset", choices=("fast", "paper"), default="fast",
                          help="network sizes and epochs (default: fast)")
     augment.add_argument("--pretrain-epochs", type=int, help="override the preset's pre-training epochs")
@@ -206,8 +208,10 @@ def _augment(args):
 
     from . import CycleGANOversampler
 
+    _table_format(args.output)  # fail before the slow part
     table = _read_table(args.input, "input")
-    kept = [c for c in [args.group, *args.exclude] if c is not None]
+    excluded = [c.strip() for item in args.exclude for c in item.split(",") if c.strip()]
+    kept = [c for c in [args.group, *excluded] if c is not None]
     for column in [args.label, *kept]:
         if column not in table.columns:
             raise CLIError(f"column {column!r} is not in {args.input} "
@@ -245,7 +249,8 @@ def _augment(args):
         if pd.api.types.is_integer_dtype(table[column]):
             table[column] = table[column].astype("Int64")
     result = pd.concat([table, synthetic], ignore_index=True)[list(table.columns)]
-    result[args.marker] = [False] * n + [True] * len(synthetic)
+    marker = pd.Series([False] * n + [True] * len(synthetic), name=args.marker)
+    result = pd.concat([result, marker], axis=1)
     _write_table(result, args.output)
     added = pd.Series(y_res[n:]).value_counts().sort_index()
     detail = ", ".join(f"{k} +{v}" for k, v in added.items()) or "none needed"

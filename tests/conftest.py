@@ -5,8 +5,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+# The test networks are tiny: one thread avoids the cost of waking a second one
+# for every small matmul, which dominates their run time.
+torch.set_num_threads(1)
 
 # Small networks and few epochs: enough to exercise every code path.
 FAST = dict(

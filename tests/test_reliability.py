@@ -1,0 +1,324 @@
+"""Failure modes of training: divergence, collapse, interruption, randomness.
+
+Each test provokes the failure for real (an exploding learning rate, NaN
+injected into a batch, zeroed generator weights, a KeyboardInterrupt between
+epochs) and checks what the sampler then does; docs/what-can-go-wrong.md
+lists them.
+"""
+
+import pickle
+import warnings
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from imblearn.pipeline import make_pipeline
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_validate
+from skorch.callbacks import Callback, LoadInitState
+
+from sklearn_cyclegan import (
+    CycleGANOversampler,
+    DivergenceError,
+    ModeCollapseWarning,
+    TrainingCheckpoint,
+)
+from sklearn_cyclegan._diversity import COLLAPSE_THRESHOLD, diversity_ratios
+
+from .conftest import FAST
+
+# A tiny schedule that still crosses from pre-training into joint training.
+SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
+
+
+class InjectNaN(Callback):
+    """Poison the source rows of one batch, as corrupt input would."""
+
+    def __init__(self, epoch=1):
+        self.epoch = epoch
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if len(net.history) == self.epoch:
+            batch[0].fill_(float("nan"))
+
+
+class InterruptAt(Callback):
+    """Press Ctrl-C at the end of epoch ``epoch`` (after any checkpoint saved
+    it), or, with ``mid_epoch``, just before its first batch."""
+
+    def __init__(self, epoch=1, mid_epoch=False):
+        self.epoch = epoch
+        self.mid_epoch = mid_epoch
+
+    def on_batch_begin(self, net, **kwargs):
+        if self.mid_epoch and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+    def on_epoch_end(self, net, **kwargs):
+        if not self.mid_epoch and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+class Poison(Callback):
+    """Overwrite every generator weight with ``value`` once training ends."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def on_train_end(self, net, **kwargs):
+        with torch.no_grad():
+            for p in net.module_.generator.parameters():
+                p.fill_(self.value)
+
+
+def _check_resampled(X, y, X_res, y_res, sampler):
+    """Original rows first, unchanged; then exactly the synthetic rows asked for."""
+    n = len(X)
+    np.testing.assert_array_equal(np.asarray(X_res)[:n], np.asarray(X))
+    np.testing.assert_array_equal(np.asarray(y_res)[:n], np.asarray(y))
+    new = Counter(np.asarray(y_res)[n:].tolist())
+    asked = {c: k for c, k in sampler.sampling_strategy_.items() if k > 0}
+    assert new == asked
+    assert np.isfinite(np.asarray(X_res, dtype=float)).all()
+
+
+# -- divergence ----------------------------------------------------------------
+
+
+def test_nan_in_a_batch_stops_training_naming_epoch_and_loss(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, callbacks=[InjectNaN(epoch=2)], **SHORT)
+    with pytest.raises(DivergenceError, match=r"epoch 2 \(pretrain phase\): cycle_loss = nan"):
+        sampler.fit_resample(X, y)
+
+
+def test_exploding_learning_rate_is_caught(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, lr=1e12, **dict(SHORT, max_epochs=20))
+    with pytest.raises(DivergenceError, match=r"diverged at epoch \d+ \((pretrain|joint) "
+                                             r"phase\): \w+_loss = (nan|inf)"):
+        sampler.fit_resample(X, y)
+
+
+def test_non_finite_generator_output_is_refused(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, callbacks=[Poison(float("nan"))], **FAST)
+    with pytest.raises(DivergenceError, match="non-finite rows"):
+        sampler.fit_resample(X, y)
+
+
+# -- mode collapse -------------------------------------------------------------
+
+
+def test_collapsed_generator_warns_and_reports_zero_diversity(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, callbacks=[Poison(0.0)], **FAST)
+    with pytest.warns(ModeCollapseWarning, match="3 class"):
+        X_res, y_res = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(sampler.diversity_, 0.0)
+    # The collapsed rows are still returned, and still only the ones asked for.
+    _check_resampled(X, y, X_res, y_res, sampler)
+
+
+def test_healthy_fit_reports_diversity_without_warning(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, **SHORT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ModeCollapseWarning)
+        sampler.fit_resample(X, y)
+    assert sampler.diversity_.shape == (3,)
+    assert (sampler.diversity_ > COLLAPSE_THRESHOLD).all()
+
+
+def test_diversity_ratio_scale():
+    rng = np.random.default_rng(0)
+    real = rng.uniform(size=(200, 5))
+    fresh = rng.uniform(size=(200, 5))
+    point = np.full((200, 5), 0.5) + rng.normal(scale=1e-3, size=(200, 5))
+    ratios = diversity_ratios([real, real, real, np.ones((5, 5))],
+                              [fresh, point, real[:1], np.ones((5, 5))])
+    assert 0.8 < ratios[0] < 1.25          # same distribution: about 1
+    assert ratios[1] < COLLAPSE_THRESHOLD  # one point plus tiny noise
+    assert np.isnan(ratios[2])             # one synthetic row: nothing to compare
+    assert ratios[3] == 1.0                # no spread in either
+
+
+# -- interruption and resumption ----------------------------------------------
+
+
+@pytest.mark.parametrize("stop_at, mid_epoch", [
+    (2, False),  # between two pre-training epochs
+    (4, False),  # between two joint epochs
+    (5, True),   # inside a joint epoch: its checkpoint is the one of epoch 4
+])
+def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(imbalanced, tmp_path,
+                                                                    stop_at, mid_epoch):
+    X, y = imbalanced
+    X_full, y_full = CycleGANOversampler(random_state=0, **SHORT).fit_resample(X, y)
+
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    interrupted = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, InterruptAt(stop_at, mid_epoch)], **SHORT)
+    with pytest.warns(UserWarning, match=f"stopped at epoch {stop_at} of 6"):
+        X_part, y_part = interrupted.fit_resample(X, y)
+    assert len(interrupted.history_) == stop_at
+    _check_resampled(X, y, X_part, y_part, interrupted)
+    assert not np.array_equal(X_part, X_full)
+
+    resumed = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT)
+    X_res, y_res = resumed.fit_resample(X, y)
+    assert len(resumed.history_) == 6
+    np.testing.assert_array_equal(X_res, X_full)
+    np.testing.assert_array_equal(y_res, y_full)
+    assert resumed.history_[:, "phase"] == ["pretrain"] * 3 + ["joint"] * 3
+
+
+def test_checkpoint_survives_clone(tmp_path):
+    # Cross-validation clones the sampler and with it its callbacks.
+    sampler = CycleGANOversampler(
+        callbacks=[TrainingCheckpoint(dirname=str(tmp_path), fn_prefix="fold_")])
+    checkpoint = clone(sampler).callbacks[0]
+    assert isinstance(checkpoint, TrainingCheckpoint)
+    assert (checkpoint.dirname, checkpoint.fn_prefix) == (str(tmp_path), "fold_")
+    assert checkpoint.f_optimizer_generator == "optimizer_generator.pt"
+
+
+# -- determinism ----------------------------------------------------------------
+
+
+def _synthetic_rows(X, y, n_threads):
+    torch.set_num_threads(n_threads)
+    X_res, _ = CycleGANOversampler(random_state=0, **SHORT).fit_resample(X, y)
+    return X_res[len(X):]
+
+
+def test_same_seed_same_rows_in_other_processes_and_thread_counts(imbalanced):
+    X, y = imbalanced
+    mine = _synthetic_rows(X, y, 1)
+    # Two loky worker processes, with one and two torch threads.  The pool
+    # stays up, so the cross-validation test below reuses warm workers.
+    others = Parallel(n_jobs=2, backend="loky")(
+        delayed(_synthetic_rows)(X, y, n) for n in (1, 2))
+    for rows in others:
+        np.testing.assert_array_equal(rows, mine)
+
+
+def test_same_seed_same_rows_after_pickling(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, **FAST)
+    copy = pickle.loads(pickle.dumps(sampler))
+    X_a, _ = sampler.fit_resample(X, y)
+    X_b, _ = copy.fit_resample(X, y)
+    np.testing.assert_array_equal(X_a, X_b)
+    fitted = pickle.loads(pickle.dumps(sampler))
+    np.testing.assert_array_equal(fitted.sample(20)[0], sampler.sample(20)[0])
+
+
+def test_different_seeds_give_different_rows(imbalanced):
+    X, y = imbalanced
+    X_a, _ = CycleGANOversampler(random_state=0, **FAST).fit_resample(X, y)
+    X_b, _ = CycleGANOversampler(random_state=1, **FAST).fit_resample(X, y)
+    np.testing.assert_array_equal(X_a[:len(X)], X_b[:len(X)])
+    assert not np.isclose(X_a[len(X):], X_b[len(X):]).any(axis=1).all()
+
+
+def test_cross_validation_same_rows_for_n_jobs_1_and_2(imbalanced):
+    X, y = imbalanced
+    pipe = make_pipeline(CycleGANOversampler(random_state=0, **FAST),
+                         LogisticRegression())
+    cv = StratifiedKFold(2, shuffle=True, random_state=0)
+    runs = [cross_validate(pipe, X, y, cv=cv, n_jobs=n_jobs, return_estimator=True)
+            for n_jobs in (1, 2)]
+    for serial, parallel in zip(*(run["estimator"] for run in runs)):
+        rows = [p[0].sample(30)[0] for p in (serial, parallel)]
+        np.testing.assert_array_equal(*rows)
+    np.testing.assert_array_equal(runs[0]["test_score"], runs[1]["test_score"])
+
+
+# -- nothing lost, nothing invented ---------------------------------------------
+
+
+def test_dataframe_rows_labels_and_counts_are_exact(imbalanced):
+    X, y = imbalanced
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    labels = pd.Series(np.array(["low", "mid", "high"])[y], name="label")
+    frame_before, labels_before = frame.copy(), labels.copy()
+    sampler = CycleGANOversampler(sampling_strategy={"high": 150, "mid": 70},
+                                  random_state=0, **FAST)
+    X_res, y_res = sampler.fit_resample(frame, labels)
+    pd.testing.assert_frame_equal(frame, frame_before)
+    pd.testing.assert_series_equal(labels, labels_before)
+    pd.testing.assert_frame_equal(X_res.iloc[:len(frame)], frame)
+    assert list(X_res.columns) == list(frame.columns)
+    assert y_res.iloc[:len(labels)].tolist() == labels.tolist()
+    synthetic = y_res.iloc[len(labels):].tolist()
+    # Grouped by class in classes_ order, exactly as many as asked for.
+    expected = {"high": 150 - (y == 2).sum(), "mid": 70 - (y == 1).sum()}
+    assert synthetic == ["high"] * expected["high"] + ["mid"] * expected["mid"]
+
+
+def test_array_inputs_are_not_modified(imbalanced):
+    X, y = imbalanced
+    X_int = np.rint(X * 10).astype(np.int64)
+    X_before, y_before = X_int.copy(), y.copy()
+    sampler = CycleGANOversampler(random_state=0, **FAST)
+    X_res, y_res = sampler.fit_resample(X_int, y)
+    np.testing.assert_array_equal(X_int, X_before)
+    np.testing.assert_array_equal(y, y_before)
+    assert X_res.dtype == np.int64
+    _check_resampled(X_int, y, X_res, y_res, sampler)
+
+
+# -- early stopping --------------------------------------------------------------
+
+
+def test_early_stopping_stops_on_held_back_rows_and_keeps_all_rows(imbalanced):
+    X, y = imbalanced
+    # A high learning rate: the distance falls within a few epochs, then rises.
+    sampler = CycleGANOversampler(random_state=0, early_stopping=True, n_iter_no_change=2,
+                                  lr=1e-2, **dict(FAST, max_epochs=60))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # stopping early is no interruption
+        warnings.simplefilter("ignore", ModeCollapseWarning)
+        X_res, y_res = sampler.fit_resample(X, y)
+    history = sampler.history_
+    joint = [row for row in history if row["phase"] == "joint"]
+    assert all("valid_distance" not in row for row in history[:FAST["pretrain_epochs"]])
+    assert all(np.isfinite(row["valid_distance"]) for row in joint)
+    assert history[-1]["stopped_early"] is True
+    assert len(joint) < 60
+    # Stopped after `patience` joint epochs without improvement on the best.
+    distances = [row["valid_distance"] for row in joint]
+    assert min(distances[-2:]) >= min(distances[:-2]) * (1 - 1e-4)
+    _check_resampled(X, y, X_res, y_res, sampler)
+
+
+class RecordClassSizes(Callback):
+    def on_train_begin(self, net, X=None, **kwargs):
+        self.class_sizes_ = X.class_sizes.tolist()
+
+
+def test_early_stopping_trains_without_the_held_back_rows(imbalanced):
+    X, y = imbalanced
+    record = RecordClassSizes()
+    sampler = CycleGANOversampler(random_state=0, early_stopping=True,
+                                  validation_fraction=0.25, callbacks=[record], **FAST)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModeCollapseWarning)
+        X_res, y_res = sampler.fit_resample(X, y)
+    held = [len(rows) for rows in dict(sampler.net_.callbacks_)["valid_distance"].valid_rows]
+    assert held == [30, 15, 5]  # a quarter of 120, 60 and 20 rows
+    assert record.class_sizes_ == [90, 45, 15]
+    _check_resampled(X, y, X_res, y_res, sampler)
+
+
+def test_early_stopping_refuses_classes_too_small_to_split():
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0] * 8 + [1] * 2)
+    with pytest.raises(ValueError, match="at least 3 rows"):
+        CycleGANOversampler(early_stopping=True, **FAST).fit_resample(X, y)
