@@ -10,7 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from imblearn.pipeline import make_pipeline
 from sklearn.model_selection import LeaveOneGroupOut, cross_val_score

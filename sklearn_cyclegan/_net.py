@@ -11,7 +11,6 @@ One optimiser serves each role (pre-training, discriminators, generators plus
 the auxiliary classifier); each covers the stacked weights of every class.
 """
 
-import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog

@@ -1,0 +1,223 @@
+"""Reproduce Bao et al. (2019) on EmoDB and TESS: Tables 1-3 and Figures 2-3.
+
+Run from the repository root::
+
+    python benchmarks/paper.py --quick          # every part, small, < 10 min on 2 cores
+    python benchmarks/paper.py --seeds 5        # the full tables (see docs/results.md)
+    python benchmarks/paper.py --parts table2 --seeds 5 --n-jobs 2
+
+Results go to ``benchmarks/out/paper_<part>.json`` (and are printed as
+Markdown tables); figures go to ``docs/figures/``.  The data is read from
+``../shared/data``.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import _paper_experiments as ex  # noqa: E402
+from benchmarks._paper_data import EMOTIONS, load_emodb, load_tess  # noqa: E402
+
+PARTS = ("table1", "table2", "table3", "is10", "figures")
+
+PAPER = {  # Bao et al. (2019), IEMOCAP (Table 2) and IEMOCAP -> MSP-IMPROV (Table 3)
+    "table1": {"target-source": 0.084, "target-syn lcls=0": 0.013, "target-syn lcls=2": 0.049},
+    "table2": {"none": 59.48, "syn lcls=0": 51.57, "syn lcls=2": 46.59,
+               "real+syn lcls=0": 58.79, "real+syn lcls=2": 60.37},
+    "table3": {"none": 45.58, "syn lcls=0": 39.35, "syn lcls=2": 41.58,
+               "real+syn lcls=0": 42.61, "real+syn lcls=2": 46.52},
+}
+
+QUICK = dict(seeds=[0], max_folds=2, cyclegan=dict(pretrain_epochs=10, max_epochs=20),
+             n_synthetic=150, baselines=("none", "ros", "smote"))
+
+
+def _memory(out):
+    from joblib import Memory
+
+    return Memory(out / "cache", verbose=0)
+
+
+def run_table1(args, settings):
+    X, y, _ = load_emodb("is09")
+    source, _, _ = load_tess()
+    gaps, samplers = {}, {}
+    for lam in (0.0, 2.0):
+        sampler = ex.fit_full(X, y, source, settings["seeds"][0], lam, **settings["cyclegan"])
+        samplers[lam] = sampler
+        gaps[f"syn lcls={lam:g}"] = sampler.sample(len(source))
+    table = ex.feature_gaps(X, y, source, gaps)
+    return {"gaps": table}, samplers
+
+
+def run_table2(args, settings, features="is09", lambdas=(0.0, 2.0), synthetic_rows=True,
+               baselines=None):
+    X, y, groups = load_emodb(features)
+    if features == "is09":
+        source, _, _ = load_tess()
+        source = source[X.columns].to_numpy()
+    else:
+        source = None  # no TESS counterpart of the 1582 features: the fold's own rows
+    classes = np.unique(y)
+    memory = _memory(args.out)
+
+    def make(seed):
+        return ex.table2_pipelines(
+            seed, classes, source, n_synthetic=settings["n_synthetic"], lambdas=lambdas,
+            baselines=settings["baselines"] if baselines is None else baselines,
+            synthetic_rows=synthetic_rows, cyclegan_params=settings["cyclegan"],
+            memory=memory)
+
+    result = ex.run_cv(make, X.to_numpy(), y, groups, settings["seeds"],
+                       max_folds=settings["max_folds"], n_jobs=args.n_jobs)
+    memory.clear(warn=False)
+    return result
+
+
+def run_table3(args, settings):
+    X, y, _ = load_emodb("is09")
+    X_test, y_test, _ = load_tess(EMOTIONS)
+    return ex.table3(X.to_numpy(), y, X_test[X.columns].to_numpy(), y_test, settings["seeds"],
+                     classes=np.unique(y), n_synthetic=settings["n_synthetic"],
+                     baselines=("none", "ros", "smote"), n_jobs=args.n_jobs)
+
+
+def summarise(result):
+    """``{name: (mean %, std %)}``: per-seed UAR (mean over folds), then mean ± std over seeds."""
+    out = {}
+    for name, scores in result["scores"].items():
+        per_seed = 100 * scores.mean(axis=1)
+        out[name] = (float(per_seed.mean()), float(per_seed.std()))
+    return out
+
+
+def markdown(summary, paper=None, seconds=None):
+    lines = ["| rows | UAR % (mean ± std over seeds) | paper | fit+predict s |",
+             "| --- | --- | --- | --- |"]
+    for name, (mean, std) in summary.items():
+        ref = "" if not paper or name not in paper else f"{paper[name]:.2f}"
+        sec = "" if not seconds else f"{seconds[name]:.0f}"
+        lines.append(f"| {name} | {mean:.1f} ± {std:.1f} | {ref} | {sec} |")
+    return "\n".join(lines)
+
+
+def _save(args, part, payload):
+    path = args.out / f"paper_{part}{'_quick' if args.quick else ''}.json"
+    path.write_text(json.dumps(payload, indent=1, default=_jsonable))
+    return path
+
+
+def _jsonable(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(type(value))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="1 seed, 2 folds, tiny schedule: checks every part runs")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"comma-separated subset of {','.join(PARTS)}")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--max-folds", type=int, default=None)
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--baselines", default="none,ros,smote,borderline,ctgan")
+    parser.add_argument("--n-synthetic", type=int, default=ex.N_SYNTHETIC,
+                        help="rows per class after CycleGAN over-sampling")
+    parser.add_argument("--cyclegan", type=json.loads, default={},
+                        help="JSON overrides of the CycleGAN settings, "
+                             'e.g. \'{"max_epochs": 400}\'')
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--figures", type=Path, default=None,
+                        help="where PNGs go (default docs/figures, or OUT/figures with --quick)")
+    args = parser.parse_args(argv)
+    if args.figures is None:
+        args.figures = args.out / "figures" if args.quick else ROOT / "docs" / "figures"
+    import torch
+
+    # One thread per process: the benchmark parallelises over folds instead.
+    torch.set_num_threads(1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    parts = [p for p in args.parts.split(",") if p]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts {sorted(unknown)}")
+    if args.quick:
+        settings = dict(QUICK)
+    else:
+        settings = dict(seeds=list(range(args.seeds)), max_folds=args.max_folds,
+                        cyclegan=args.cyclegan, n_synthetic=args.n_synthetic,
+                        baselines=tuple(b for b in args.baselines.split(",") if b))
+
+    samplers = {}
+    for part in parts:
+        start = time.perf_counter()
+        if part == "table1" or (part == "figures" and not samplers):
+            table, samplers = run_table1(args, settings)
+            if part == "table1":
+                print("\n## Table 1: mean absolute difference of min-max scaled feature means")
+                for name, gap in table["gaps"].items():
+                    print(f"{name}: {gap:.3f}  (paper {PAPER['table1'].get(name, float('nan'))})")
+                table["seconds"] = time.perf_counter() - start
+                _save(args, part, table)
+        if part in ("table2", "table3", "is10"):
+            if part == "table2":
+                result = run_table2(args, settings)
+            elif part == "table3":
+                result = run_table3(args, settings)
+            else:
+                result = run_table2(args, settings, features="is10", lambdas=(2.0,),
+                                    synthetic_rows=False, baselines=("none",))
+            summary = summarise(result)
+            seconds = result.get("seconds")
+            print(f"\n## {part} ({len(settings['seeds'])} seeds, "
+                  f"{time.perf_counter() - start:.0f} s)")
+            print(markdown(summary, PAPER.get(part), seconds))
+            _save(args, part, {"summary": summary, **result,
+                               "seconds_total": time.perf_counter() - start})
+            if part == "table2":
+                _table2_figure(args, result)
+        if part == "figures":
+            _figures(args, samplers)
+        print(f"[{part}: {time.perf_counter() - start:.0f} s]", flush=True)
+
+
+def _table2_figure(args, result):
+    from benchmarks._paper_figures import confusion_figure
+
+    args.figures.mkdir(parents=True, exist_ok=True)
+    wanted = {"real": "none", "synthetic (lcls=2)": "syn lcls=2",
+              "real+synthetic (lcls=2)": "real+syn lcls=2"}
+    preds = {title: result["predictions"][name][0] for title, name in wanted.items()
+             if name in result["predictions"]}
+    suffix = "_quick" if args.quick else ""
+    confusion_figure(result["y"], preds, EMOTIONS, args.figures / f"confusion{suffix}.png")
+
+
+def _figures(args, samplers):
+    from benchmarks._paper_figures import feature_figure, loss_figure
+
+    args.figures.mkdir(parents=True, exist_ok=True)
+    suffix = "_quick" if args.quick else ""
+    X, y, _ = load_emodb("is09")
+    source, _, _ = load_tess()
+    sampler = samplers[2.0]
+    X_syn, y_syn = sampler.sample(300)
+    feature_figure(X, y, source, (X_syn, y_syn), args.figures / f"features{suffix}.png")
+    loss_figure({f"lcls={lam:g}": s.history_ for lam, s in samplers.items()},
+                args.figures / f"losses{suffix}.png")
+
+
+if __name__ == "__main__":
+    main()

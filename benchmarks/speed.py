@@ -1,0 +1,520 @@
+"""Speed and memory of the CycleGAN oversampler, against the machine's limit.
+
+One command, one run, every number measured in that run::
+
+    python benchmarks/speed.py [--quick] [--device cpu|cuda] [--markdown FILE]
+
+1. fp32 matmul peak (GFLOP/s) on the shapes the networks multiply;
+2. time per joint training iteration at the paper's scale (1582 features,
+   four classes, generators 1000-500-1000, discriminators 1000-1000, batch 64)
+   for :class:`CycleGANNet.train_step` and for the per-class loop of
+   ``benchmarks/reference.py``, and both as a fraction of the peak;
+3. generation throughput (rows/s) of ``CycleGANNet.transfer`` and of the
+   public ``sample`` at the paper's scale;
+4. wall time of a default ``fit_resample`` on EmoDB IS09 (four classes,
+   TESS as source) beside SMOTE and CTGAN on the same data;
+5. peak resident memory of a fit whose source is a 200,000 x 1582 float32
+   ``numpy.memmap``, measured in a fresh process;
+6. per-epoch cost of a small ("fast" preset) fit on EmoDB: skorch's loop
+   against bare train steps and the matmul time at peak.
+
+FLOPs are counted analytically (matmuls only, 2 per multiply-add) for what the
+trainer computes: no input gradient for rows that need none, and no
+discriminator weight gradient in generator steps (the trainer freezes them).
+Timings interleave the contenders round by round, so a busy machine slows
+them alike; the tables give the median and the best round.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from reference import ReferenceCycleGANs  # noqa: E402
+
+from sklearn_cyclegan import CycleGANOversampler  # noqa: E402
+from sklearn_cyclegan._net import CycleGANNet  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+EMOTIONS = ["anger", "happy", "neutral", "sad"]
+PAPER = dict(n_classes=4, n_features=1582, generator_hidden=(1000, 500, 1000),
+             discriminator_hidden=(1000, 1000), classifier_hidden=(100, 100), batch=64)
+
+
+# -- FLOP counts -----------------------------------------------------------------
+
+def _macs(sizes):
+    """Multiply-adds per row of an MLP with layer widths ``sizes``."""
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def iteration_flops(n_classes, n_features, generator_hidden, discriminator_hidden,
+                    classifier_hidden, batch, generator_steps=2):
+    """Matmul FLOPs of one joint iteration, as computed and as naively counted.
+
+    With ``f(net) = 2 B macs(net)`` a forward pass over one class's batch and
+    ``l(net) = 2 B d h_1`` its first layer, per class:
+
+    * discriminator step: G, F forward without gradients (``2 f(G)``); four
+      discriminator passes, each forward, weight gradient and input gradient
+      below the first layer (``4 (3 f(D) - l(D))``);
+    * generator step: G(s), F(t) forward and backward without the input
+      gradient of the rows (``2 (3 f(G) - l(G))``); the cycle passes F(G(s)),
+      G(F(t)) with both gradients (``2 * 3 f(G)``); the frozen discriminators
+      on the fakes, forward and input gradient only (``2 * 2 f(D)``);
+
+    plus the shared classifier on all ``K B`` fakes, ``3 * 2 K B macs(C)``
+    per generator step.  The naive count takes every backward pass as twice
+    its forward (input gradients of the data rows and discriminator weight
+    gradients in generator steps included).
+    """
+    d, b, k = n_features, batch, n_classes
+    G = [d, *generator_hidden, d]
+    D = [d, *discriminator_hidden, 1]
+    C = [d, *classifier_hidden, k]
+    fG, fD = 2 * b * _macs(G), 2 * b * _macs(D)
+    lG, lD = 2 * b * G[0] * G[1], 2 * b * D[0] * D[1]
+    classifier = 3 * 2 * k * b * _macs(C)
+    disc_step = k * (2 * fG + 4 * (3 * fD - lD))
+    gen_step = k * (2 * (3 * fG - lG) + 2 * 3 * fG + 2 * 2 * fD) + classifier
+    naive = k * (2 * fG + 4 * 3 * fD) + generator_steps * (k * (4 * 3 * fG + 2 * 3 * fD)
+                                                            + classifier)
+    return {"discriminator_step": disc_step, "generator_step": gen_step,
+            "iteration": disc_step + generator_steps * gen_step, "naive": naive}
+
+
+def generation_flops(rows, n_features, generator_hidden):
+    return 2 * rows * _macs([n_features, *generator_hidden, n_features])
+
+
+# -- timing helpers --------------------------------------------------------------
+
+def _sync(device):
+    if str(device).startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def _timed(fn, device):
+    _sync(device)
+    start = time.perf_counter()
+    fn()
+    _sync(device)
+    return time.perf_counter() - start
+
+
+def _interleaved(contenders, rounds, device, warmup=1):
+    """Seconds per call of each contender, called round-robin ``rounds`` times."""
+    for fn in contenders.values():
+        for _ in range(warmup):
+            fn()
+    times = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, fn in contenders.items():
+            times[name].append(_timed(fn, device))
+    return {name: (float(np.median(t)), float(np.min(t))) for name, t in times.items()}
+
+
+# -- 1. matmul peak --------------------------------------------------------------
+
+def matmul_peak(device, rounds):
+    """Best fp32 GFLOP/s over the layer shapes of the paper's networks.
+
+    Forward ``(K, B, in) @ (K, in, out)``, weight gradient
+    ``(K, in, B) @ (K, B, out)`` and generation-sized ``(K, 4096, in) @ (K, in, out)``
+    batched matmuls, each the first (largest) layer of a generator.
+    """
+    k, d, b = PAPER["n_classes"], PAPER["n_features"], PAPER["batch"]
+    h = PAPER["generator_hidden"][0]
+    shapes = {
+        f"forward {k}x({b}x{d} @ {d}x{h})": (k, b, d, h),
+        f"weight grad {k}x({d}x{b} @ {b}x{h})": (k, d, b, h),
+        f"generation {k}x(4096x{d} @ {d}x{h})": (k, 4096, d, h),
+    }
+    rows = []
+    for name, (g, m, n_in, n_out) in shapes.items():
+        x = torch.rand(g, m, n_in, device=device)
+        w = torch.rand(g, n_in, n_out, device=device)
+        out = torch.empty(g, m, n_out, device=device)
+        repeats = max(1, int(2e9 / (2 * g * m * n_in * n_out)))
+
+        def run():
+            for _ in range(repeats):
+                torch.bmm(x, w, out=out)
+
+        median, best = _interleaved({name: run}, rounds, device)[name]
+        flops = 2 * g * m * n_in * n_out * repeats
+        rows.append((name, flops / median / 1e9, flops / best / 1e9))
+    return rows
+
+
+# -- 2. training iteration -------------------------------------------------------
+
+def _paper_net(device, **kwargs):
+    p = PAPER
+    net = CycleGANNet(
+        module__n_classes=p["n_classes"], module__n_features=p["n_features"],
+        module__generator_hidden=p["generator_hidden"],
+        module__discriminator_hidden=p["discriminator_hidden"],
+        module__classifier_hidden=p["classifier_hidden"],
+        pretrain_epochs=0, max_epochs=1, batch_size=p["batch"], device=device, verbose=0,
+        **kwargs,
+    ).initialize()
+    net.history.new_epoch()
+    net.history.new_batch()
+    return net
+
+
+def training(device, rounds):
+    p = PAPER
+    torch.manual_seed(0)
+    net = _paper_net(device)
+    reference = ReferenceCycleGANs.from_module(
+        net.module_, generator_hidden=p["generator_hidden"],
+        discriminator_hidden=p["discriminator_hidden"],
+        classifier_hidden=p["classifier_hidden"]).to(device)
+    source, target = (torch.rand(p["n_classes"], p["batch"], p["n_features"], device=device)
+                      for _ in range(2))
+
+    def ours():
+        # Keep the batch log from growing over the rounds.
+        net.history[-1]["batches"].clear()
+        net.history.new_batch()
+        net.train_step((source, target))
+
+    return _interleaved({"ours": ours,
+                         "reference": lambda: reference.train_step(source, target)},
+                        rounds, device)
+
+
+# -- 3. generation ---------------------------------------------------------------
+
+def generation(device, rounds, rows_per_class):
+    """Rows/s of the bare generators and of the public ``sample``, paper-sized nets.
+
+    The sampler is fitted with zero epochs: generation costs the same whatever
+    the weights are.
+    """
+    p = PAPER
+    rng = np.random.default_rng(0)
+    n_fit = 100
+    X = rng.random((p["n_classes"] * n_fit + 50, p["n_features"]))
+    y = np.concatenate([np.repeat(np.arange(p["n_classes"]), n_fit), np.zeros(50, dtype=int)])
+    sampler = CycleGANOversampler(
+        source=rng.random((max(rows_per_class, 1000), p["n_features"])), preset="paper",
+        pretrain_epochs=0, max_epochs=0, device=device, random_state=0)
+    sampler.fit_resample(X, y)
+    rows = torch.rand(p["n_classes"], rows_per_class, p["n_features"])
+    times = _interleaved({
+        "CycleGANNet.transfer": lambda: sampler.net_.transfer(rows),
+        "CycleGANOversampler.sample": lambda: sampler.sample(rows_per_class),
+    }, rounds, device)
+    return times, p["n_classes"] * rows_per_class
+
+
+# -- 4. fit_resample beside SMOTE and CTGAN -----------------------------------------
+
+def _emodb_tess():
+    import pandas as pd
+
+    frame = pd.read_csv(DATA / "emodb_is09.csv.gz")
+    frame = frame[frame["label"].isin(EMOTIONS)].reset_index(drop=True)
+    X = frame.drop(columns=["file", "speaker", "gender", "label"])
+    source = pd.read_csv(DATA / "tess_is09.csv.gz").drop(columns=["speaker", "label"])
+    return X, frame["label"].to_numpy(dtype=object), source
+
+
+def fit_resample_times(device, epochs):
+    """Wall seconds of each sampler's fit_resample on EmoDB IS09 (TESS source)."""
+    import pandas as pd
+    from ctgan import CTGAN
+    from imblearn.over_sampling import SMOTE
+
+    X, y, source = _emodb_tess()
+    kwargs = {} if epochs is None else dict(pretrain_epochs=epochs[0], max_epochs=epochs[1])
+    ours = CycleGANOversampler(source=source, device=device, random_state=0, **kwargs)
+    total_epochs = sum(ours._resolved(n) for n in ("pretrain_epochs", "max_epochs"))
+    results = {}
+    start = time.perf_counter()
+    _, y_res = ours.fit_resample(X, y)
+    results["CycleGANOversampler (fast preset)"] = time.perf_counter() - start
+    counts = {c: int(n) for c, n in zip(*np.unique(y_res, return_counts=True))}
+    original = {c: int(n) for c, n in zip(*np.unique(y, return_counts=True))}
+
+    start = time.perf_counter()
+    SMOTE(random_state=0).fit_resample(X, y)
+    results["SMOTE"] = time.perf_counter() - start
+
+    # CTGAN models the label as a discrete column and samples each class by
+    # conditioning on it; column names must be strings.
+    table = X.copy()
+    table.columns = [str(c) for c in table.columns]
+    table["label"] = pd.Series(y, dtype=str)
+    start = time.perf_counter()
+    model = CTGAN(epochs=total_epochs, enable_gpu=str(device).startswith("cuda"))
+    model.fit(table, discrete_columns=["label"])
+    for c in original:
+        n_new = counts[c] - original[c]
+        if n_new:
+            model.sample(n_new, condition_column="label", condition_value=str(c))
+    results[f"CTGAN ({total_epochs} epochs)"] = time.perf_counter() - start
+    return results, total_epochs, X.shape
+
+
+# -- 5. memory with a memory-mapped source -------------------------------------------
+
+def _rss():
+    """Current and peak resident set size of this process, in bytes."""
+    status = Path("/proc/self/status").read_text().split("\n")
+    fields = {line.split(":")[0]: line.split(":")[1] for line in status if ":" in line}
+    if "VmRSS" in fields:
+        return (int(fields["VmRSS"].split()[0]) * 1024, int(fields["VmHWM"].split()[0]) * 1024)
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return peak, peak
+
+
+def _memmap_child(path, epochs):
+    """Run in a fresh process: fit with the memmap at ``path`` as source, print RSS."""
+    import pandas as pd
+
+    baseline, _ = _rss()
+    frame = pd.read_csv(DATA / "emodb_is10.csv.gz")
+    frame = frame[frame["label"].isin(EMOTIONS)]
+    X = frame.drop(columns=["file", "speaker", "label"], errors="ignore").to_numpy(np.float32)
+    y = frame["label"].to_numpy(dtype=object)
+    source = np.load(path, mmap_mode="r")
+    before_fit, _ = _rss()
+    start = time.perf_counter()
+    sampler = CycleGANOversampler(source=source, pretrain_epochs=epochs, max_epochs=epochs,
+                                  device="cpu", random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    seconds = time.perf_counter() - start
+    _, peak = _rss()
+    print(json.dumps({"baseline": baseline, "before_fit": before_fit, "peak": peak,
+                      "fit_seconds": seconds, "rows_out": len(X_res),
+                      "n_features": X.shape[1]}))
+
+
+def memmap_fit(n_rows, epochs):
+    n_features = PAPER["n_features"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "source.npy")
+        array = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32,
+                                          shape=(n_rows, n_features))
+        rng = np.random.default_rng(0)
+        for start in range(0, n_rows, 8192):
+            stop = min(start + 8192, n_rows)
+            array[start:stop] = rng.random((stop - start, n_features), dtype=np.float32)
+        array.flush()
+        size = array.nbytes
+        del array
+        out = subprocess.run(
+            [sys.executable, __file__, "--memmap-child", path, "--epochs", str(epochs)],
+            check=True, capture_output=True, text=True,
+        )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["memmap_bytes"] = size
+    result["n_rows"] = n_rows
+    return result
+
+
+# -- 6. per-epoch overhead of small fits ---------------------------------------------
+
+def epoch_overhead(device, rounds, peak_gflops):
+    """Seconds per fast-preset epoch on EmoDB: a skorch epoch against a bare step.
+
+    EmoDB's smallest class (62 rows) makes an epoch one batch of 62 rows per
+    class, so the difference is skorch's per-epoch work: callbacks, history,
+    the epoch's shuffles and batch gathering.  Rounds interleave the two.
+    """
+    from sklearn.preprocessing import MinMaxScaler
+
+    from sklearn_cyclegan._callbacks import EpochSeed
+    from sklearn_cyclegan._data import CycleGANData, EpochBatches
+    from sklearn_cyclegan._presets import PRESETS
+    from sklearn_cyclegan._scaling import SourceRows
+
+    X, y, source = _emodb_tess()
+    fast = PRESETS["fast"]
+    classes = np.unique(y)
+    scaled = MinMaxScaler().fit_transform(X).astype(np.float32)
+    data = CycleGANData(SourceRows(source.to_numpy(np.float32)),
+                        [scaled[y == c] for c in classes], np.random.default_rng(0))
+    k, d = len(classes), X.shape[1]
+    net = CycleGANNet(
+        module__n_classes=k, module__n_features=d,
+        module__generator_hidden=fast["generator_hidden"],
+        module__discriminator_hidden=fast["discriminator_hidden"],
+        module__classifier_hidden=fast["classifier_hidden"],
+        pretrain_epochs=0, max_epochs=0, device=device, verbose=0,
+        callbacks=[("epoch_seed", EpochSeed(0))],
+    ).initialize()
+    batch = next(iter(EpochBatches(data, net.batch_size, device)))
+    b = batch[1].shape[1]
+
+    def bare():
+        net.history.new_batch()
+        net.train_step(batch)
+
+    results = {}
+    for phase, pretrain_epochs in (("pretrain", 10**9), ("joint", -1)):
+        net.pretrain_epochs = pretrain_epochs
+        results[phase] = _interleaved(
+            {"skorch": lambda: net.partial_fit(data, epochs=1), "bare": bare},
+            rounds, device, warmup=3)
+    G = [d, *fast["generator_hidden"], d]
+    pretrain_flops = k * (12 * 2 * b * _macs(G) - 2 * 2 * b * d * G[1])
+    joint_flops = iteration_flops(k, d, fast["generator_hidden"], fast["discriminator_hidden"],
+                                  fast["classifier_hidden"], b)["iteration"]
+    at_peak = {"pretrain": pretrain_flops / peak_gflops / 1e9,
+               "joint": joint_flops / peak_gflops / 1e9}
+    return results, at_peak, (k, b, d)
+
+
+# -- report ----------------------------------------------------------------------------
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _machine(device):
+    if str(device).startswith("cuda"):
+        return torch.cuda.get_device_name(0)
+    model = "unknown CPU"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} logical CPUs, torch {torch.__version__}, " \
+           f"{torch.get_num_threads()} threads"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer rounds, shorter fits, a 20,000-row memmap")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--markdown", help="also write the tables to this file")
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["train", "generation", "fit", "memmap", "epochs"],
+                        help="leave out sections 2, 3, 4, 5 or 6")
+    parser.add_argument("--memmap-child", help=argparse.SUPPRESS)
+    parser.add_argument("--epochs", type=int, default=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memmap_child:
+        return _memmap_child(args.memmap_child, args.epochs)
+    if args.device == "cuda" and not torch.cuda.is_available():
+        parser.error("--device cuda: no CUDA device is available")
+    device = args.device
+    rounds = 3 if args.quick else 5
+    out = [f"Machine: {_machine(device)}; device `{device}`; "
+           f"`python {' '.join(sys.argv if argv is None else ['speed.py', *argv])}`; "
+           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", ""]
+
+    def show(title, text):
+        out.extend([f"### {title}", "", text, ""])
+        print(f"\n### {title}\n\n{text}", flush=True)
+        if args.markdown:  # after every section, so an interrupted run keeps its tables
+            Path(args.markdown).write_text("\n".join(out))
+
+    print(out[0], flush=True)
+    peak_rows = matmul_peak(device, rounds)
+    peak = max(row[1] for row in peak_rows)
+    show("1. fp32 matmul peak", _table(
+        ["shape", "GFLOP/s (median)", "GFLOP/s (best)"],
+        [(name, f"{m:.1f}", f"{b:.1f}") for name, m, b in peak_rows])
+        + f"\n\nPeak used below: **{peak:.1f} GFLOP/s** (best median).")
+
+    p = PAPER
+    flops = iteration_flops(p["n_classes"], p["n_features"], p["generator_hidden"],
+                            p["discriminator_hidden"], p["classifier_hidden"], p["batch"])
+    if "train" not in args.skip:
+        times = training(device, rounds)
+        (ours_med, ours_best), (ref_med, ref_best) = times["ours"], times["reference"]
+        it = flops["iteration"]
+        show("2. One joint training iteration at paper scale", _table(
+            ["trainer", "s/iteration (median)", "s/iteration (best)", "GFLOP/s",
+             "fraction of peak"],
+            [("CycleGANNet.train_step", f"{ours_med:.3f}", f"{ours_best:.3f}",
+              f"{it / ours_med / 1e9:.1f}", f"{it / ours_med / 1e9 / peak:.0%}"),
+             ("reference loop (benchmarks/reference.py)", f"{ref_med:.3f}", f"{ref_best:.3f}",
+              f"{it / ref_med / 1e9:.1f}", f"{it / ref_med / 1e9 / peak:.0%}")])
+            + f"\n\nSpeed-up reference/ours: **{ref_med / ours_med:.2f}x** (medians), "
+            f"{ref_best / ours_best:.2f}x (best rounds).  Matmul work per iteration: "
+            f"{it / 1e9:.1f} GFLOP as computed "
+            f"(discriminator step {flops['discriminator_step'] / 1e9:.1f}, "
+            f"each of 2 generator steps "
+            f"{flops['generator_step'] / 1e9:.1f}); a naive count with full backward passes and "
+            f"discriminator weight gradients in generator steps gives {flops['naive'] / 1e9:.1f}.")
+
+    if "generation" not in args.skip:
+        rows_per_class = 4096 if args.quick else 8192
+        gen_times, n_rows = generation(device, 3, rows_per_class)
+        gflop = generation_flops(n_rows, p["n_features"], p["generator_hidden"]) / 1e9
+        show("3. Generation at paper scale", _table(
+            ["path", "rows/s (median)", "rows/s (best)", "GFLOP/s", "fraction of peak"],
+            [(name, f"{n_rows / m:,.0f}", f"{n_rows / b:,.0f}", f"{gflop / m:.1f}",
+              f"{gflop / m / peak:.0%}") for name, (m, b) in gen_times.items()])
+            + f"\n\n{n_rows:,} rows ({p['n_classes']} classes x {rows_per_class:,}) per call; "
+            "`sample` includes drawing and scaling source rows and the float64 inverse scaling.")
+
+    if "fit" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
+        epochs = (30, 30) if args.quick else None
+        fits, total_epochs, shape = fit_resample_times(device, epochs)
+        show("4. fit_resample on EmoDB IS09, four classes, TESS source", _table(
+            ["sampler", "wall seconds"], [(k, f"{v:.1f}") for k, v in fits.items()])
+            + f"\n\nX: {shape[0]} rows x {shape[1]} features; CycleGAN "
+            f"{'30 + 30 epochs' if epochs else 'default (fast preset)'}; CTGAN with "
+            f"the same total number of epochs ({total_epochs}), label as a discrete column, "
+            "each class drawn by conditional sampling.")
+
+    if "memmap" not in args.skip and (DATA / "emodb_is10.csv.gz").exists():
+        n_rows = 20_000 if args.quick else 200_000
+        m = memmap_fit(n_rows, epochs=2)
+        mib = 2**20
+        show("5. Peak memory of a fit with a memory-mapped source", _table(
+            ["memmap size", "RSS after imports", "RSS before fit", "peak RSS",
+             "peak growth during fit", "peak / memmap size"],
+            [(f"{m['memmap_bytes'] / mib:,.0f} MiB", f"{m['baseline'] / mib:,.0f} MiB",
+              f"{m['before_fit'] / mib:,.0f} MiB", f"{m['peak'] / mib:,.0f} MiB",
+              f"{(m['peak'] - m['before_fit']) / mib:,.0f} MiB",
+              f"{m['peak'] / m['memmap_bytes']:.2f}")])
+            + f"\n\nSource: {m['n_rows']:,} x {p['n_features']} float32 `.npy` opened with "
+            f"`np.load(mmap_mode='r')`; X: EmoDB IS10 four classes; fast preset, 2 + 2 epochs; "
+            f"fit took {m['fit_seconds']:.1f} s in a fresh process (VmHWM from /proc).")
+
+    if "epochs" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
+        results, at_peak, (k, b, d) = epoch_overhead(device, 10 if args.quick else 30, peak)
+        show("6. Per-epoch cost of a fast-preset fit on EmoDB IS09 (one batch per epoch)",
+             _table(["phase", "skorch epoch", "bare train_step", "skorch per-epoch work",
+                     "matmul time at peak"],
+                    [(phase, f"{r['skorch'][0] * 1e3:.1f} ms", f"{r['bare'][0] * 1e3:.1f} ms",
+                      f"{(r['skorch'][0] - r['bare'][0]) * 1e3:.1f} ms",
+                      f"{at_peak[phase] * 1e3:.1f} ms") for phase, r in results.items()])
+             + f"\n\nMedians of interleaved rounds.  Batch: {k} classes x {b} rows x {d} "
+             "features; generators 256-128-256, discriminators 256-256; `partial_fit(epochs=1)` "
+             "runs one epoch with the net's callbacks (timer, loss scoring, learning-rate "
+             "decay, divergence guard, epoch seeding).")
+
+    return None
+
+
+if __name__ == "__main__":
+    main()
