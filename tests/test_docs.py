@@ -1,6 +1,8 @@
 """The documentation site builds without a single warning."""
 
+import html
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +26,12 @@ def test_docs_build_strict(tmp_path):
         assert name in api
     assert "{sampling_strategy}" not in api
     # Every example script is embedded whole; each reads this variable once.
-    examples = (tmp_path / "examples" / "index.html").read_text()
+    # Compare the page's text, not its markup: how highlighters split a line
+    # into spans changes between Pygments releases.
+    page = (tmp_path / "examples" / "index.html").read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
     n_scripts = len(list((ROOT / "examples").glob("*.py")))
-    assert examples.count("SKLEARN_CYCLEGAN_QUICK&quot;") == n_scripts
+    assert text.count('os.environ.get("SKLEARN_CYCLEGAN_QUICK")') == n_scripts
 
 
 def test_readme_keeps_the_ci_commands():
