@@ -1,5 +1,6 @@
 """Shared fixtures: fast sampler settings and the real data in ../shared/data."""
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,21 @@ FAST = dict(
 )
 
 EMOTIONS = ["anger", "happy", "neutral", "sad"]
+
+
+def assert_resampled(X, y, X_res, y_res, expected_new):
+    """Original rows first and unchanged, then exactly ``expected_new`` synthetic rows.
+
+    ``expected_new`` maps each class to its number of synthetic rows (classes
+    with none left out); labels compare as Python objects, so mixed label
+    types (strings, bools, numpy scalars) are checked as given.
+    """
+    n = len(y)
+    X_res, y_res = np.asarray(X_res), np.asarray(y_res, dtype=object)
+    np.testing.assert_array_equal(X_res[:n], np.asarray(X))
+    np.testing.assert_array_equal(y_res[:n], np.array(y, dtype=object))
+    assert Counter(y_res[n:].tolist()) == expected_new
+    assert np.isfinite(X_res.astype(np.float64)).all()
 
 
 def data_file(name):

@@ -19,6 +19,8 @@ from sklearn.model_selection import cross_val_score
 
 from sklearn_cyclegan import CycleGANOversampler
 
+from .conftest import assert_resampled
+
 TINY = dict(generator_hidden=(2,), discriminator_hidden=(2,), classifier_hidden=(2,),
             pretrain_epochs=1, max_epochs=1, batch_size=8, random_state=0)
 FUZZ = settings(max_examples=15, deadline=None, derandomize=True,
@@ -128,16 +130,10 @@ def test_any_table_resamples_or_is_refused_clearly(table):
 
 
 def _check_resampled(X, y, X_res, y_res):
-    """Originals first and unchanged, then exactly the rows 'auto' asks for."""
-    X_res, y_res = np.asarray(X_res), np.asarray(y_res, dtype=object)
-    y = np.array(y, dtype=object)
-    n = len(y)
-    np.testing.assert_array_equal(X_res[:n], np.asarray(X))
-    np.testing.assert_array_equal(y_res[:n], y)
-    counts = Counter(y.tolist())
+    """Resampled as 'auto' asks: every class topped up to the majority's count."""
+    counts = Counter(np.array(y, dtype=object).tolist())
     top = max(counts.values())
-    assert Counter(y_res[n:].tolist()) == {c: top - k for c, k in counts.items() if k < top}
-    assert np.isfinite(X_res.astype(np.float64)).all()
+    assert_resampled(X, y, X_res, y_res, {c: top - k for c, k in counts.items() if k < top})
 
 
 @pytest.mark.parametrize("X, message", [

@@ -8,7 +8,6 @@ lists them.
 
 import pickle
 import warnings
-from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,7 @@ from sklearn_cyclegan import (
 )
 from sklearn_cyclegan._diversity import COLLAPSE_THRESHOLD, diversity_ratios
 
-from .conftest import FAST
+from .conftest import FAST, assert_resampled
 
 # A tiny schedule that still crosses from pre-training into joint training.
 SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
@@ -76,14 +75,9 @@ class Poison(Callback):
 
 
 def _check_resampled(X, y, X_res, y_res, sampler):
-    """Original rows first, unchanged; then exactly the synthetic rows asked for."""
-    n = len(X)
-    np.testing.assert_array_equal(np.asarray(X_res)[:n], np.asarray(X))
-    np.testing.assert_array_equal(np.asarray(y_res)[:n], np.asarray(y))
-    new = Counter(np.asarray(y_res)[n:].tolist())
+    """Resampled as the fitted sampler's ``sampling_strategy_`` asks."""
     asked = {c: k for c, k in sampler.sampling_strategy_.items() if k > 0}
-    assert new == asked
-    assert np.isfinite(np.asarray(X_res, dtype=float)).all()
+    assert_resampled(X, y, X_res, y_res, asked)
 
 
 # -- divergence ----------------------------------------------------------------
