@@ -216,12 +216,17 @@ class CycleGANNet(NeuralNet):
         """
         self.check_is_fitted()
         self._set_training(False)
-        groups = None if groups is None else torch.as_tensor(groups, device=self.device)
+        if groups is not None:
+            groups = torch.as_tensor(groups, device=self.device)
+            if torch.equal(groups.cpu(), torch.arange(self.module_.n_classes)):
+                groups = None  # all generators in order: no copy of their weights
         out = []
         with torch.no_grad():
             for start in range(0, rows.shape[1], chunk_rows):
                 chunk = rows[:, start:start + chunk_rows].to(self.device)
                 out.append(self.module_.generator(chunk, groups).cpu())
+        if len(out) == 1:
+            return out[0]
         return torch.cat(out, dim=1) if out else rows.new_empty(rows.shape)
 
 

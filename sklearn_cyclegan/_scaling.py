@@ -115,19 +115,28 @@ class TargetScaler:
 
     def fit(self, X):
         X = np.asarray(X, dtype=np.float64)
-        self.scaler_ = MinMaxScaler().fit(X)
+        # copy=False: both directions below work on float64 copies made here,
+        # so the scaler may transform them in place.
+        self.scaler_ = MinMaxScaler(copy=False).fit(X)
         self.constant_ = self.scaler_.data_range_ == 0
         return self
 
     def transform(self, X):
-        return self.scaler_.transform(np.asarray(X, dtype=np.float64)).astype(np.float32)
+        return self.scaler_.transform(np.array(X, dtype=np.float64)).astype(np.float32)
 
-    def inverse_transform(self, Z):
-        X = self.scaler_.inverse_transform(np.asarray(Z, dtype=np.float64))
-        X[:, self.constant_] = self.scaler_.data_min_[self.constant_]
+    def inverse_transform(self, Z, out=None):
+        """Rows in the user's units, as float64; written into ``out`` when given."""
+        if out is None:
+            out = np.array(Z, dtype=np.float64)
+        else:
+            out[...] = Z
+        X = self.scaler_.inverse_transform(out)
+        if X is not out:
+            out[...] = X
+        out[:, self.constant_] = self.scaler_.data_min_[self.constant_]
         if self.integer_columns is not None and self.integer_columns.any():
             cols = self.integer_columns
-            X[:, cols] = np.clip(
-                np.rint(X[:, cols]), self.scaler_.data_min_[cols], self.scaler_.data_max_[cols]
+            out[:, cols] = np.clip(
+                np.rint(out[:, cols]), self.scaler_.data_min_[cols], self.scaler_.data_max_[cols]
             )
-        return X
+        return out
