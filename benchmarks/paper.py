@@ -7,8 +7,9 @@ Run from the repository root::
     python benchmarks/paper.py --parts table2 --seeds 5 --n-jobs 2
 
 Results go to ``benchmarks/out/paper_<part>.json`` (and are printed as
-Markdown tables); figures go to ``docs/figures/``.  The data is read from
-``../shared/data``.
+Markdown tables); figures go to ``benchmarks/out/figures/`` unless
+``--figures docs/figures`` asks for the documentation's copies.  The data is
+read from ``../shared/data``.
 """
 
 import argparse
@@ -37,7 +38,7 @@ PAPER = {  # Bao et al. (2019), IEMOCAP (Table 2) and IEMOCAP -> MSP-IMPROV (Tab
 }
 
 QUICK = dict(seeds=[0], max_folds=2, cyclegan=dict(pretrain_epochs=10, max_epochs=20),
-             n_synthetic=150, baselines=("none", "ros", "smote"))
+             n_synthetic=150, lambdas=(0.0, 2.0), baselines=("none", "ros", "smote"))
 
 
 def _memory(out):
@@ -55,23 +56,27 @@ def run_table1(args, settings):
         samplers[lam] = sampler
         gaps[f"syn lcls={lam:g}"] = sampler.sample(len(source))
     table = ex.feature_gaps(X, y, source, gaps)
-    return {"gaps": table}, samplers
+    diversity = {f"lcls={lam:g}": dict(zip(s.classes_.tolist(), s.diversity_.round(3).tolist()))
+                 for lam, s in samplers.items()}
+    return {"gaps": table, "diversity": diversity}, samplers
 
 
-def run_table2(args, settings, features="is09", lambdas=(0.0, 2.0), synthetic_rows=True,
+def run_table2(args, settings, features="is09", lambdas=None, synthetic_rows=True,
                baselines=None):
     X, y, groups = load_emodb(features)
-    if features == "is09":
+    if features == "is09" and settings.get("source", "tess") == "tess":
         source, _, _ = load_tess()
         source = source[X.columns].to_numpy()
     else:
-        source = None  # no TESS counterpart of the 1582 features: the fold's own rows
+        # The fold's own pooled training rows; IS10 has no TESS counterpart.
+        source = None
     classes = np.unique(y)
     memory = _memory(args.out)
 
     def make(seed):
         return ex.table2_pipelines(
-            seed, classes, source, n_synthetic=settings["n_synthetic"], lambdas=lambdas,
+            seed, classes, source, n_synthetic=settings["n_synthetic"],
+            lambdas=settings["lambdas"] if lambdas is None else lambdas,
             baselines=settings["baselines"] if baselines is None else baselines,
             synthetic_rows=synthetic_rows, cyclegan_params=settings["cyclegan"],
             memory=memory)
@@ -87,6 +92,7 @@ def run_table3(args, settings):
     X_test, y_test, _ = load_tess(EMOTIONS)
     return ex.table3(X.to_numpy(), y, X_test[X.columns].to_numpy(), y_test, settings["seeds"],
                      classes=np.unique(y), n_synthetic=settings["n_synthetic"],
+                     lambdas=settings["lambdas"], cyclegan_params=settings["cyclegan"],
                      baselines=("none", "ros", "smote"), n_jobs=args.n_jobs)
 
 
@@ -133,6 +139,10 @@ def main(argv=None):
     parser.add_argument("--max-folds", type=int, default=None)
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--baselines", default="none,ros,smote,borderline,ctgan")
+    parser.add_argument("--source", default="tess", choices=["tess", "none"],
+                        help="Table 2's unlabelled source: TESS, or none (the fold's own rows)")
+    parser.add_argument("--lambdas", default="0,2",
+                        help="lambda_cls values of the CycleGAN rows of Tables 2 and 3")
     parser.add_argument("--n-synthetic", type=int, default=ex.N_SYNTHETIC,
                         help="rows per class after CycleGAN over-sampling")
     parser.add_argument("--cyclegan", type=json.loads, default={},
@@ -140,10 +150,10 @@ def main(argv=None):
                              'e.g. \'{"max_epochs": 400}\'')
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--figures", type=Path, default=None,
-                        help="where PNGs go (default docs/figures, or OUT/figures with --quick)")
+                        help="where PNGs go (default OUT/figures; the docs use docs/figures)")
     args = parser.parse_args(argv)
     if args.figures is None:
-        args.figures = args.out / "figures" if args.quick else ROOT / "docs" / "figures"
+        args.figures = args.out / "figures"
     import torch
 
     # One thread per process: the benchmark parallelises over folds instead.
@@ -158,6 +168,8 @@ def main(argv=None):
     else:
         settings = dict(seeds=list(range(args.seeds)), max_folds=args.max_folds,
                         cyclegan=args.cyclegan, n_synthetic=args.n_synthetic,
+                        lambdas=tuple(float(v) for v in args.lambdas.split(",") if v),
+                        source=args.source,
                         baselines=tuple(b for b in args.baselines.split(",") if b))
 
     samplers = {}
@@ -169,6 +181,8 @@ def main(argv=None):
                 print("\n## Table 1: mean absolute difference of min-max scaled feature means")
                 for name, gap in table["gaps"].items():
                     print(f"{name}: {gap:.3f}  (paper {PAPER['table1'].get(name, float('nan'))})")
+                for name, per_class in table["diversity"].items():
+                    print(f"diversity_ (spread of synthetic / real rows), {name}: {per_class}")
                 table["seconds"] = time.perf_counter() - start
                 _save(args, part, table)
         if part in ("table2", "table3", "is10"):
@@ -201,6 +215,8 @@ def _table2_figure(args, result):
               "real+synthetic (lcls=2)": "real+syn lcls=2"}
     preds = {title: result["predictions"][name][0] for title, name in wanted.items()
              if name in result["predictions"]}
+    if not preds:
+        return
     suffix = "_quick" if args.quick else ""
     confusion_figure(result["y"], preds, EMOTIONS, args.figures / f"confusion{suffix}.png")
 

@@ -45,11 +45,17 @@ from reference import ReferenceCycleGANs  # noqa: E402
 
 from sklearn_cyclegan import CycleGANOversampler  # noqa: E402
 from sklearn_cyclegan._net import CycleGANNet  # noqa: E402
+from sklearn_cyclegan._presets import PRESETS  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 EMOTIONS = ["anger", "happy", "neutral", "sad"]
 PAPER = dict(n_classes=4, n_features=1582, generator_hidden=(1000, 500, 1000),
              discriminator_hidden=(1000, 1000), classifier_hidden=(100, 100), batch=64)
+FAST = PRESETS["fast"]
+
+
+def _sizes(hidden):
+    return "-".join(str(h) for h in hidden)
 
 
 # -- FLOP counts -----------------------------------------------------------------
@@ -286,7 +292,11 @@ def _rss():
 
 
 def _memmap_child(path, epochs):
-    """Run in a fresh process: fit with the memmap at ``path`` as source, print RSS."""
+    """Run in a fresh process: fit with the memmap at ``path`` as source, print RSS.
+
+    ``path="in-memory"`` runs the same fit with a 1,000-row in-memory source:
+    the control that shows what the fit costs whatever the source.
+    """
     import pandas as pd
 
     baseline, _ = _rss()
@@ -294,7 +304,10 @@ def _memmap_child(path, epochs):
     frame = frame[frame["label"].isin(EMOTIONS)]
     X = frame.drop(columns=["file", "speaker", "label"], errors="ignore").to_numpy(np.float32)
     y = frame["label"].to_numpy(dtype=object)
-    source = np.load(path, mmap_mode="r")
+    if path == "in-memory":
+        source = np.random.default_rng(0).random((1000, X.shape[1]), dtype=np.float32)
+    else:
+        source = np.load(path, mmap_mode="r")
     before_fit, _ = _rss()
     start = time.perf_counter()
     sampler = CycleGANOversampler(source=source, pretrain_epochs=epochs, max_epochs=epochs,
@@ -320,14 +333,20 @@ def memmap_fit(n_rows, epochs):
         array.flush()
         size = array.nbytes
         del array
-        out = subprocess.run(
-            [sys.executable, __file__, "--memmap-child", path, "--epochs", str(epochs)],
-            check=True, capture_output=True, text=True,
-        )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    result["memmap_bytes"] = size
-    result["n_rows"] = n_rows
-    return result
+        results = {kind: _child_fit(source, epochs)
+                   for kind, source in (("memmap", path), ("in-memory", "in-memory"))}
+    for result in results.values():
+        result["memmap_bytes"] = size
+        result["n_rows"] = n_rows
+    return results
+
+
+def _child_fit(source, epochs):
+    out = subprocess.run(
+        [sys.executable, __file__, "--memmap-child", source, "--epochs", str(epochs)],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # -- 6. per-epoch overhead of small fits ---------------------------------------------
@@ -343,11 +362,10 @@ def epoch_overhead(device, rounds, peak_gflops):
 
     from sklearn_cyclegan._callbacks import EpochSeed
     from sklearn_cyclegan._data import CycleGANData, EpochBatches
-    from sklearn_cyclegan._presets import PRESETS
     from sklearn_cyclegan._scaling import SourceRows
 
     X, y, source = _emodb_tess()
-    fast = PRESETS["fast"]
+    fast = FAST
     classes = np.unique(y)
     scaled = MinMaxScaler().fit_transform(X).astype(np.float32)
     data = CycleGANData(SourceRows(source.to_numpy(np.float32)),
@@ -358,6 +376,7 @@ def epoch_overhead(device, rounds, peak_gflops):
         module__generator_hidden=fast["generator_hidden"],
         module__discriminator_hidden=fast["discriminator_hidden"],
         module__classifier_hidden=fast["classifier_hidden"],
+        lr=fast["lr"], optimizer__betas=fast["betas"], generator_steps=fast["generator_steps"],
         pretrain_epochs=0, max_epochs=0, device=device, verbose=0,
         callbacks=[("epoch_seed", EpochSeed(0))],
     ).initialize()
@@ -423,7 +442,7 @@ def main(argv=None):
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("--device cuda: no CUDA device is available")
     device = args.device
-    rounds = 3 if args.quick else 5
+    rounds = 3 if args.quick else 9
     out = [f"Machine: {_machine(device)}; device `{device}`; "
            f"`python {' '.join(sys.argv if argv is None else ['speed.py', *argv])}`; "
            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", ""]
@@ -466,7 +485,7 @@ def main(argv=None):
 
     if "generation" not in args.skip:
         rows_per_class = 4096 if args.quick else 8192
-        gen_times, n_rows = generation(device, 3, rows_per_class)
+        gen_times, n_rows = generation(device, min(rounds, 5), rows_per_class)
         gflop = generation_flops(n_rows, p["n_features"], p["generator_hidden"]) / 1e9
         show("3. Generation at paper scale", _table(
             ["path", "rows/s (median)", "rows/s (best)", "GFLOP/s", "fraction of peak"],
@@ -479,7 +498,7 @@ def main(argv=None):
         epochs = (30, 30) if args.quick else None
         fits, total_epochs, shape = fit_resample_times(device, epochs)
         show("4. fit_resample on EmoDB IS09, four classes, TESS source", _table(
-            ["sampler", "wall seconds"], [(k, f"{v:.1f}") for k, v in fits.items()])
+            ["sampler", "wall seconds"], [(k, f"{v:.3g}") for k, v in fits.items()])
             + f"\n\nX: {shape[0]} rows x {shape[1]} features; CycleGAN "
             f"{'30 + 30 epochs' if epochs else 'default (fast preset)'}; CTGAN with "
             f"the same total number of epochs ({total_epochs}), label as a discrete column, "
@@ -487,18 +506,25 @@ def main(argv=None):
 
     if "memmap" not in args.skip and (DATA / "emodb_is10.csv.gz").exists():
         n_rows = 20_000 if args.quick else 200_000
-        m = memmap_fit(n_rows, epochs=2)
+        fits = memmap_fit(n_rows, epochs=2)
+        m, control = fits["memmap"], fits["in-memory"]
         mib = 2**20
+        rows = []
+        for name, r in (("memmap source", m), ("1,000-row in-memory source (control)", control)):
+            rows.append((name, f"{r['baseline'] / mib:,.0f} MiB",
+                         f"{r['before_fit'] / mib:,.0f} MiB", f"{r['peak'] / mib:,.0f} MiB",
+                         f"{(r['peak'] - r['before_fit']) / mib:,.0f} MiB",
+                         f"{r['peak'] / m['memmap_bytes']:.2f}",
+                         f"{(r['peak'] - r['before_fit']) / m['memmap_bytes']:.2f}"))
         show("5. Peak memory of a fit with a memory-mapped source", _table(
-            ["memmap size", "RSS after imports", "RSS before fit", "peak RSS",
-             "peak growth during fit", "peak / memmap size"],
-            [(f"{m['memmap_bytes'] / mib:,.0f} MiB", f"{m['baseline'] / mib:,.0f} MiB",
-              f"{m['before_fit'] / mib:,.0f} MiB", f"{m['peak'] / mib:,.0f} MiB",
-              f"{(m['peak'] - m['before_fit']) / mib:,.0f} MiB",
-              f"{m['peak'] / m['memmap_bytes']:.2f}")])
-            + f"\n\nSource: {m['n_rows']:,} x {p['n_features']} float32 `.npy` opened with "
-            f"`np.load(mmap_mode='r')`; X: EmoDB IS10 four classes; fast preset, 2 + 2 epochs; "
-            f"fit took {m['fit_seconds']:.1f} s in a fresh process (VmHWM from /proc).")
+            ["fit", "RSS after imports", "RSS before fit", "peak RSS", "growth during fit",
+             "peak / memmap size", "growth / memmap size"], rows)
+            + f"\n\nSource: {m['n_rows']:,} x {p['n_features']} float32 `.npy` "
+            f"({m['memmap_bytes'] / mib:,.0f} MiB) opened with `np.load(mmap_mode='r')`; "
+            f"X: EmoDB IS10 four classes; fast preset, 2 + 2 epochs; each fit in a fresh "
+            f"process (VmHWM from /proc), {m['fit_seconds']:.1f} s and "
+            f"{control['fit_seconds']:.1f} s.  The memmap source itself costs "
+            f"{(m['peak'] - control['peak']) / mib:+,.0f} MiB of peak RSS against the control.")
 
     if "epochs" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
         results, at_peak, (k, b, d) = epoch_overhead(device, 10 if args.quick else 30, peak)
@@ -509,7 +535,10 @@ def main(argv=None):
                       f"{(r['skorch'][0] - r['bare'][0]) * 1e3:.1f} ms",
                       f"{at_peak[phase] * 1e3:.1f} ms") for phase, r in results.items()])
              + f"\n\nMedians of interleaved rounds.  Batch: {k} classes x {b} rows x {d} "
-             "features; generators 256-128-256, discriminators 256-256; `partial_fit(epochs=1)` "
+             f"features; the fast preset (generators {_sizes(FAST['generator_hidden'])}, "
+             f"discriminators {_sizes(FAST['discriminator_hidden'])}, "
+             f"{FAST['generator_steps']} generator step per discriminator step); "
+             "`partial_fit(epochs=1)` "
              "runs one epoch with the net's callbacks (timer, loss scoring, learning-rate "
              "decay, divergence guard, epoch seeding).")
 
