@@ -43,12 +43,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from reference import ReferenceCycleGANs  # noqa: E402
 
+from benchmarks._paper_data import DATA, load_emodb, load_tess  # noqa: E402
+
 from sklearn_cyclegan import CycleGANOversampler  # noqa: E402
 from sklearn_cyclegan._net import CycleGANNet  # noqa: E402
 from sklearn_cyclegan._presets import PRESETS  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
-EMOTIONS = ["anger", "happy", "neutral", "sad"]
 PAPER = dict(n_classes=4, n_features=1582, generator_hidden=(1000, 500, 1000),
              discriminator_hidden=(1000, 1000), classifier_hidden=(100, 100), batch=64)
 FAST = PRESETS["fast"]
@@ -231,13 +231,9 @@ def generation(device, rounds, rows_per_class):
 # -- 4. fit_resample beside SMOTE and CTGAN -----------------------------------------
 
 def _emodb_tess():
-    import pandas as pd
-
-    frame = pd.read_csv(DATA / "emodb_is09.csv.gz")
-    frame = frame[frame["label"].isin(EMOTIONS)].reset_index(drop=True)
-    X = frame.drop(columns=["file", "speaker", "gender", "label"])
-    source = pd.read_csv(DATA / "tess_is09.csv.gz").drop(columns=["speaker", "label"])
-    return X, frame["label"].to_numpy(dtype=object), source
+    X, y, _ = load_emodb("is09")
+    source, _, _ = load_tess()
+    return X, y, source
 
 
 def fit_resample_times(device, epochs):
@@ -297,13 +293,9 @@ def _memmap_child(path, epochs):
     ``path="in-memory"`` runs the same fit with a 1,000-row in-memory source:
     the control that shows what the fit costs whatever the source.
     """
-    import pandas as pd
-
     baseline, _ = _rss()
-    frame = pd.read_csv(DATA / "emodb_is10.csv.gz")
-    frame = frame[frame["label"].isin(EMOTIONS)]
-    X = frame.drop(columns=["file", "speaker", "label"], errors="ignore").to_numpy(np.float32)
-    y = frame["label"].to_numpy(dtype=object)
+    X, y, _ = load_emodb("is10")
+    X = X.to_numpy(np.float32)
     if path == "in-memory":
         source = np.random.default_rng(0).random((1000, X.shape[1]), dtype=np.float32)
     else:
