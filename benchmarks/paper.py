@@ -38,7 +38,8 @@ PAPER = {  # Bao et al. (2019), IEMOCAP (Table 2) and IEMOCAP -> MSP-IMPROV (Tab
 }
 
 QUICK = dict(seeds=[0], max_folds=2, cyclegan=dict(pretrain_epochs=10, max_epochs=20),
-             n_synthetic=150, lambdas=(0.0, 2.0), baselines=("none", "ros", "smote"))
+             n_synthetic=150, lambdas=(0.0, 2.0), source="tess",
+             baselines=("none", "ros", "smote"))
 
 
 def _memory(out):
@@ -64,7 +65,7 @@ def run_table1(args, settings):
 def run_table2(args, settings, features="is09", lambdas=None, synthetic_rows=True,
                baselines=None):
     X, y, groups = load_emodb(features)
-    if features == "is09" and settings.get("source", "tess") == "tess":
+    if features == "is09" and settings["source"] == "tess":
         source, _, _ = load_tess()
         source = source[X.columns].to_numpy()
     else:
