@@ -21,7 +21,9 @@ _META = ["file", "speaker", "gender", "label"]
 def _read(name):
     path = DATA / name
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing; the benchmark reads the shared data folder.")
+        raise FileNotFoundError(
+            f"{path} is missing; the benchmark reads the shared data folder."
+        )
     return pd.read_csv(path)
 
 
@@ -39,7 +41,11 @@ def load_emodb(features="is09", classes=EMOTIONS):
     if classes is not None:
         frame = frame[frame["label"].isin(classes)].reset_index(drop=True)
     X = frame.drop(columns=[c for c in _META if c in frame.columns])
-    return X, frame["label"].to_numpy(dtype=object), frame["speaker"].astype(str).to_numpy()
+    return (
+        X,
+        frame["label"].to_numpy(dtype=object),
+        frame["speaker"].astype(str).to_numpy(),
+    )
 
 
 def load_tess(classes=None):

@@ -21,8 +21,14 @@ from sklearn_cyclegan import CycleGANOversampler
 
 from ._paper_samplers import CTGANOverSampler, resampled
 
-__all__ = ["CYCLEGAN", "feature_gaps", "fit_full", "run_cv", "table2_pipelines",
-           "table3"]
+__all__ = [
+    "CYCLEGAN",
+    "feature_gaps",
+    "fit_full",
+    "run_cv",
+    "table2_pipelines",
+    "table3",
+]
 
 # CycleGAN settings of the reproduction beyond the package's defaults: none,
 # the 'fast' preset as shipped (--cyclegan overrides any parameter).
@@ -42,14 +48,26 @@ def cyclegan(seed, classes, n_synthetic, **params):
     """A ``CycleGANOversampler`` topping every class up to ``n_synthetic`` rows."""
     settings = {**CYCLEGAN, **params}
     return CycleGANOversampler(
-        sampling_strategy={c: n_synthetic for c in classes},
-        device="cpu", random_state=seed, **settings,
+        sampling_strategy=dict.fromkeys(classes, n_synthetic),
+        device="cpu",
+        random_state=seed,
+        **settings,
     )
 
 
-def table2_pipelines(seed, classes, source, *, n_synthetic=N_SYNTHETIC, scale=True,
-                     lambdas=(0.0, 2.0), baselines=("none", "ros", "smote", "borderline"),
-                     synthetic_rows=True, cyclegan_params=None, memory=None):
+def table2_pipelines(
+    seed,
+    classes,
+    source,
+    *,
+    n_synthetic=N_SYNTHETIC,
+    scale=True,
+    lambdas=(0.0, 2.0),
+    baselines=("none", "ros", "smote", "borderline"),
+    synthetic_rows=True,
+    cyclegan_params=None,
+    memory=None,
+):
     """Named pipelines of one seed: baselines, then CycleGAN rows per ``lambda_cls``.
 
     The "synthetic only" pipeline of a ``lambda_cls`` is the "real +
@@ -72,14 +90,25 @@ def table2_pipelines(seed, classes, source, *, n_synthetic=N_SYNTHETIC, scale=Tr
             steps.append(("aug", samplers[name]))
         pipelines[name] = Pipeline([*steps, ("clf", classifier(seed))])
     for lam in lambdas:
-        aug = cyclegan(seed, classes, n_synthetic, source=source, lambda_cls=lam,
-                       **(cyclegan_params or {}))
+        aug = cyclegan(
+            seed,
+            classes,
+            n_synthetic,
+            source=source,
+            lambda_cls=lam,
+            **(cyclegan_params or {}),
+        )
         pipelines[f"real+syn lcls={lam:g}"] = Pipeline(
-            [*head, ("aug", resampled(aug, "all", memory)), ("clf", classifier(seed))])
+            [*head, ("aug", resampled(aug, "all", memory)), ("clf", classifier(seed))]
+        )
         if synthetic_rows:
             pipelines[f"syn lcls={lam:g}"] = Pipeline(
-                [*head, ("aug", resampled(aug, "synthetic", memory)),
-                 ("clf", classifier(seed))])
+                [
+                    *head,
+                    ("aug", resampled(aug, "synthetic", memory)),
+                    ("clf", classifier(seed)),
+                ]
+            )
     return pipelines
 
 
@@ -114,35 +143,62 @@ def run_cv(make_pipelines, X, y, groups, seeds, *, max_folds=None, n_jobs=1):
     folds = list(LeaveOneGroupOut().split(X, y, groups))[:max_folds]
     jobs = [(seed, fold) for seed in seeds for fold in range(len(folds))]
     results = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_fold)(make_pipelines(seed), X, y, *folds[fold]) for seed, fold in jobs
+        delayed(_fit_fold)(make_pipelines(seed), X, y, *folds[fold])
+        for seed, fold in jobs
     )
     names = list(results[0][0])
     scores = {n: np.zeros((len(seeds), len(folds))) for n in names}
     seconds = dict.fromkeys(names, 0.0)
     tested = np.concatenate([test for _, test in folds])
-    predictions = {n: [np.empty(len(tested), dtype=y.dtype) for _ in seeds] for n in names}
+    predictions = {
+        n: [np.empty(len(tested), dtype=y.dtype) for _ in seeds] for n in names
+    }
     offsets = np.cumsum([0] + [len(test) for _, test in folds])
     for (seed, fold), (fold_scores, fold_pred, fold_sec) in zip(jobs, results):
         s = list(seeds).index(seed)
         for n in names:
             scores[n][s, fold] = fold_scores[n]
-            predictions[n][s][offsets[fold]:offsets[fold + 1]] = fold_pred[n]
+            predictions[n][s][offsets[fold] : offsets[fold + 1]] = fold_pred[n]
             seconds[n] += fold_sec[n]
-    return {"scores": scores, "predictions": predictions, "y": y[tested],
-            "seconds": seconds, "folds": len(folds)}
+    return {
+        "scores": scores,
+        "predictions": predictions,
+        "y": y[tested],
+        "seconds": seconds,
+        "folds": len(folds),
+    }
 
 
-def table3(X_train, y_train, X_test, y_test, seeds, *, classes, n_synthetic=N_SYNTHETIC,
-           lambdas=(0.0, 2.0), baselines=("none", "ros", "smote"), source=None,
-           cyclegan_params=None, n_jobs=1):
+def table3(
+    X_train,
+    y_train,
+    X_test,
+    y_test,
+    seeds,
+    *,
+    classes,
+    n_synthetic=N_SYNTHETIC,
+    lambdas=(0.0, 2.0),
+    baselines=("none", "ros", "smote"),
+    source=None,
+    cyclegan_params=None,
+    n_jobs=1,
+):
     """Cross-corpus UAR: fit on one corpus, test on another, each z-normalised alone."""
     X_train = StandardScaler().fit_transform(np.asarray(X_train, dtype=float))
     X_test = StandardScaler().fit_transform(np.asarray(X_test, dtype=float))
 
     def one(seed):
-        pipelines = table2_pipelines(seed, classes, source, n_synthetic=n_synthetic,
-                                     scale=False, lambdas=lambdas, baselines=baselines,
-                                     cyclegan_params=cyclegan_params)
+        pipelines = table2_pipelines(
+            seed,
+            classes,
+            source,
+            n_synthetic=n_synthetic,
+            scale=False,
+            lambdas=lambdas,
+            baselines=baselines,
+            cyclegan_params=cyclegan_params,
+        )
         out = {}
         for name, pipeline in pipelines.items():
             pred = clone(pipeline).fit(X_train, y_train).predict(X_test)
@@ -151,9 +207,11 @@ def table3(X_train, y_train, X_test, y_test, seeds, *, classes, n_synthetic=N_SY
 
     results = Parallel(n_jobs=n_jobs)(delayed(one)(seed) for seed in seeds)
     names = list(results[0])
-    return {"scores": {n: np.array([[r[n][0]] for r in results]) for n in names},
-            "predictions": {n: [r[n][1] for r in results] for n in names},
-            "y": np.asarray(y_test)}
+    return {
+        "scores": {n: np.array([[r[n][0]] for r in results]) for n in names},
+        "predictions": {n: [r[n][1] for r in results] for n in names},
+        "y": np.asarray(y_test),
+    }
 
 
 def fit_full(X, y, source, seed, lambda_cls, **params):
@@ -182,11 +240,19 @@ def feature_gaps(X, y, source, synthetic):
     scaled = target_scaler.transform(X)
     source_mean = MinMaxScaler().fit_transform(np.asarray(source, dtype=float)).mean(0)
     classes = np.unique(y)
-    gaps = {"target-source": np.mean([
-        np.abs(scaled[y == c].mean(0) - source_mean).mean() for c in classes])}
+    gaps = {
+        "target-source": np.mean(
+            [np.abs(scaled[y == c].mean(0) - source_mean).mean() for c in classes]
+        )
+    }
     for name, (X_syn, y_syn) in synthetic.items():
         syn = target_scaler.transform(np.asarray(X_syn, dtype=float))
-        gaps[f"target-{name}"] = np.mean([
-            np.abs(scaled[y == c].mean(0) - syn[np.asarray(y_syn) == c].mean(0)).mean()
-            for c in classes])
+        gaps[f"target-{name}"] = np.mean(
+            [
+                np.abs(
+                    scaled[y == c].mean(0) - syn[np.asarray(y_syn) == c].mean(0)
+                ).mean()
+                for c in classes
+            ]
+        )
     return gaps

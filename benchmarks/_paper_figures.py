@@ -13,10 +13,17 @@ __all__ = ["confusion_figure", "feature_figure", "loss_figure"]
 
 # A dozen IS09 functionals spanning energy, pitch, voicing, zero crossings and MFCCs.
 FEATURES = [
-    "pcm_RMSenergy_sma_amean", "pcm_RMSenergy_sma_stddev", "pcm_RMSenergy_sma_max",
-    "F0_sma_amean", "F0_sma_stddev", "F0_sma_range",
-    "voiceProb_sma_amean", "pcm_zcr_sma_amean", "pcm_fftMag_mfcc_sma[1]_amean",
-    "pcm_fftMag_mfcc_sma[2]_amean", "pcm_fftMag_mfcc_sma[4]_stddev",
+    "pcm_RMSenergy_sma_amean",
+    "pcm_RMSenergy_sma_stddev",
+    "pcm_RMSenergy_sma_max",
+    "F0_sma_amean",
+    "F0_sma_stddev",
+    "F0_sma_range",
+    "voiceProb_sma_amean",
+    "pcm_zcr_sma_amean",
+    "pcm_fftMag_mfcc_sma[1]_amean",
+    "pcm_fftMag_mfcc_sma[2]_amean",
+    "pcm_fftMag_mfcc_sma[4]_stddev",
     "pcm_RMSenergy_sma_de_stddev",
 ]
 
@@ -37,21 +44,40 @@ def feature_figure(X, y, source, synthetic, path, features=FEATURES):
         X_syn = pd.DataFrame(X_syn, columns=X.columns)
     syn = target_scaler.transform(X_syn[X.columns])[:, cols]
     classes = np.unique(y)
-    fig, axes = plt.subplots(len(classes), 1, figsize=(11, 2.6 * len(classes)), sharex=True)
+    fig, axes = plt.subplots(
+        len(classes), 1, figsize=(11, 2.6 * len(classes)), sharex=True
+    )
     pos = np.arange(len(features))
     for ax, c in zip(np.atleast_1d(axes), classes):
-        for shift, (label, rows, color) in zip((-0.25, 0.0, 0.25), (
+        for shift, (label, rows, color) in zip(
+            (-0.25, 0.0, 0.25),
+            (
                 ("source (TESS)", src, "tab:gray"),
                 ("synthetic", syn[y_syn == c], "tab:orange"),
-                ("target (EmoDB)", tgt[y == c], "tab:blue"))):
-            ax.errorbar(pos + shift, rows.mean(0), yerr=rows.std(0), fmt="o", ms=4,
-                        capsize=2, color=color, label=label)
+                ("target (EmoDB)", tgt[y == c], "tab:blue"),
+            ),
+        ):
+            ax.errorbar(
+                pos + shift,
+                rows.mean(0),
+                yerr=rows.std(0),
+                fmt="o",
+                ms=4,
+                capsize=2,
+                color=color,
+                label=label,
+            )
         ax.set_ylabel(f"{c}\n(min-max)")
         ax.set_ylim(-0.2, 1.2)
         ax.grid(alpha=0.3)
     axes[0].legend(ncol=3, fontsize=8, loc="upper right")
-    axes[-1].set_xticks(pos, [f.replace("pcm_", "").replace("_sma", "") for f in features],
-                        rotation=40, ha="right", fontsize=8)
+    axes[-1].set_xticks(
+        pos,
+        [f.replace("pcm_", "").replace("_sma", "") for f in features],
+        rotation=40,
+        ha="right",
+        fontsize=8,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -71,8 +97,15 @@ def confusion_figure(y_true, predictions, labels, path):
         ax.imshow(cm, vmin=0, vmax=1, cmap="Blues")
         for i in range(len(labels)):
             for j in range(len(labels)):
-                ax.text(j, i, f"{100 * cm[i, j]:.0f}", ha="center", va="center",
-                        color="white" if cm[i, j] > 0.5 else "black", fontsize=9)
+                ax.text(
+                    j,
+                    i,
+                    f"{100 * cm[i, j]:.0f}",
+                    ha="center",
+                    va="center",
+                    color="white" if cm[i, j] > 0.5 else "black",
+                    fontsize=9,
+                )
         ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=8)
         ax.set_yticks(range(len(labels)), labels, fontsize=8)
         ax.set_title(title, fontsize=9)
@@ -96,8 +129,13 @@ def loss_figure(histories, path):
     for title, history in histories.items():
         phase = np.array(history[:, "phase"])
         for ax, term in zip(axes, terms):
-            values = np.array([row.get(term, np.nan) if isinstance(row, dict) else np.nan
-                               for row in _epoch_terms(history, term)], dtype=float)
+            values = np.array(
+                [
+                    row.get(term, np.nan) if isinstance(row, dict) else np.nan
+                    for row in _epoch_terms(history, term)
+                ],
+                dtype=float,
+            )
             ax.plot(np.arange(len(values)), values, label=title, lw=1)
             ax.set_title(term, fontsize=9)
             ax.set_xlabel("epoch")

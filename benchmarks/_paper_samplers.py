@@ -27,7 +27,7 @@ def _resample(X, y, sampler, keep, memory):
     X_res, y_res = fit(clone(sampler), X, y)
     if keep == "synthetic":
         # Over-samplers return the original rows first, the new rows after them.
-        return X_res[len(X):], y_res[len(y):]
+        return X_res[len(X) :], y_res[len(y) :]
     return X_res, y_res
 
 
@@ -46,8 +46,11 @@ def resampled(sampler, keep="all", memory=None):
     """
     if keep not in ("all", "synthetic"):
         raise ValueError(f"keep must be 'all' or 'synthetic', got {keep!r}.")
-    return FunctionSampler(func=_resample, validate=False,
-                           kw_args={"sampler": sampler, "keep": keep, "memory": memory})
+    return FunctionSampler(
+        func=_resample,
+        validate=False,
+        kw_args={"sampler": sampler, "keep": keep, "memory": memory},
+    )
 
 
 class CTGANOverSampler(BaseOverSampler):
@@ -75,8 +78,9 @@ class CTGANOverSampler(BaseOverSampler):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, sampling_strategy="auto", epochs=30, batch_size=100,
-                 random_state=None):
+    def __init__(
+        self, *, sampling_strategy="auto", epochs=30, batch_size=100, random_state=None
+    ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.epochs = epochs
         self.batch_size = batch_size
@@ -97,7 +101,9 @@ class CTGANOverSampler(BaseOverSampler):
         for label, n_rows in self.sampling_strategy_.items():
             if n_rows == 0:
                 continue
-            rows = model.sample(n_rows, condition_column="label", condition_value=str(label))
+            rows = model.sample(
+                n_rows, condition_column="label", condition_value=str(label)
+            )
             X_new.append(rows[columns].to_numpy(dtype=X.dtype))
             y_new.append(np.full(n_rows, label, dtype=y.dtype))
         return np.vstack(X_new), np.concatenate(y_new)

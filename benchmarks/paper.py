@@ -30,16 +30,36 @@ from benchmarks._paper_data import EMOTIONS, load_emodb, load_tess  # noqa: E402
 PARTS = ("table1", "table2", "table3", "is10", "figures")
 
 PAPER = {  # Bao et al. (2019), IEMOCAP (Table 2) and IEMOCAP -> MSP-IMPROV (Table 3)
-    "table1": {"target-source": 0.084, "target-syn lcls=0": 0.013, "target-syn lcls=2": 0.049},
-    "table2": {"none": 59.48, "syn lcls=0": 51.57, "syn lcls=2": 46.59,
-               "real+syn lcls=0": 58.79, "real+syn lcls=2": 60.37},
-    "table3": {"none": 45.58, "syn lcls=0": 39.35, "syn lcls=2": 41.58,
-               "real+syn lcls=0": 42.61, "real+syn lcls=2": 46.52},
+    "table1": {
+        "target-source": 0.084,
+        "target-syn lcls=0": 0.013,
+        "target-syn lcls=2": 0.049,
+    },
+    "table2": {
+        "none": 59.48,
+        "syn lcls=0": 51.57,
+        "syn lcls=2": 46.59,
+        "real+syn lcls=0": 58.79,
+        "real+syn lcls=2": 60.37,
+    },
+    "table3": {
+        "none": 45.58,
+        "syn lcls=0": 39.35,
+        "syn lcls=2": 41.58,
+        "real+syn lcls=0": 42.61,
+        "real+syn lcls=2": 46.52,
+    },
 }
 
-QUICK = dict(seeds=[0], max_folds=2, cyclegan=dict(pretrain_epochs=10, max_epochs=20),
-             n_synthetic=150, lambdas=(0.0, 2.0), source="tess",
-             baselines=("none", "ros", "smote"))
+QUICK = {
+    "seeds": [0],
+    "max_folds": 2,
+    "cyclegan": {"pretrain_epochs": 10, "max_epochs": 20},
+    "n_synthetic": 150,
+    "lambdas": (0.0, 2.0),
+    "source": "tess",
+    "baselines": ("none", "ros", "smote"),
+}
 
 
 def _memory(out):
@@ -53,17 +73,22 @@ def run_table1(args, settings):
     source, _, _ = load_tess()
     gaps, samplers = {}, {}
     for lam in (0.0, 2.0):
-        sampler = ex.fit_full(X, y, source, settings["seeds"][0], lam, **settings["cyclegan"])
+        sampler = ex.fit_full(
+            X, y, source, settings["seeds"][0], lam, **settings["cyclegan"]
+        )
         samplers[lam] = sampler
         gaps[f"syn lcls={lam:g}"] = sampler.sample(len(source))
     table = ex.feature_gaps(X, y, source, gaps)
-    diversity = {f"lcls={lam:g}": dict(zip(s.classes_.tolist(), s.diversity_.round(3).tolist()))
-                 for lam, s in samplers.items()}
+    diversity = {
+        f"lcls={lam:g}": dict(zip(s.classes_.tolist(), s.diversity_.round(3).tolist()))
+        for lam, s in samplers.items()
+    }
     return {"gaps": table, "diversity": diversity}, samplers
 
 
-def run_table2(args, settings, features="is09", lambdas=None, synthetic_rows=True,
-               baselines=None):
+def run_table2(
+    args, settings, features="is09", lambdas=None, synthetic_rows=True, baselines=None
+):
     X, y, groups = load_emodb(features)
     if features == "is09" and settings["source"] == "tess":
         source, _, _ = load_tess()
@@ -76,14 +101,26 @@ def run_table2(args, settings, features="is09", lambdas=None, synthetic_rows=Tru
 
     def make(seed):
         return ex.table2_pipelines(
-            seed, classes, source, n_synthetic=settings["n_synthetic"],
+            seed,
+            classes,
+            source,
+            n_synthetic=settings["n_synthetic"],
             lambdas=settings["lambdas"] if lambdas is None else lambdas,
             baselines=settings["baselines"] if baselines is None else baselines,
-            synthetic_rows=synthetic_rows, cyclegan_params=settings["cyclegan"],
-            memory=memory)
+            synthetic_rows=synthetic_rows,
+            cyclegan_params=settings["cyclegan"],
+            memory=memory,
+        )
 
-    result = ex.run_cv(make, X.to_numpy(), y, groups, settings["seeds"],
-                       max_folds=settings["max_folds"], n_jobs=args.n_jobs)
+    result = ex.run_cv(
+        make,
+        X.to_numpy(),
+        y,
+        groups,
+        settings["seeds"],
+        max_folds=settings["max_folds"],
+        n_jobs=args.n_jobs,
+    )
     memory.clear(warn=False)
     return result
 
@@ -91,10 +128,19 @@ def run_table2(args, settings, features="is09", lambdas=None, synthetic_rows=Tru
 def run_table3(args, settings):
     X, y, _ = load_emodb("is09")
     X_test, y_test, _ = load_tess(EMOTIONS)
-    return ex.table3(X.to_numpy(), y, X_test[X.columns].to_numpy(), y_test, settings["seeds"],
-                     classes=np.unique(y), n_synthetic=settings["n_synthetic"],
-                     lambdas=settings["lambdas"], cyclegan_params=settings["cyclegan"],
-                     baselines=("none", "ros", "smote"), n_jobs=args.n_jobs)
+    return ex.table3(
+        X.to_numpy(),
+        y,
+        X_test[X.columns].to_numpy(),
+        y_test,
+        settings["seeds"],
+        classes=np.unique(y),
+        n_synthetic=settings["n_synthetic"],
+        lambdas=settings["lambdas"],
+        cyclegan_params=settings["cyclegan"],
+        baselines=("none", "ros", "smote"),
+        n_jobs=args.n_jobs,
+    )
 
 
 def summarise(result):
@@ -107,8 +153,10 @@ def summarise(result):
 
 
 def markdown(summary, paper=None, seconds=None):
-    lines = ["| rows | UAR % (mean ± std over seeds) | paper | fit+predict s |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        "| rows | UAR % (mean ± std over seeds) | paper | fit+predict s |",
+        "| --- | --- | --- | --- |",
+    ]
     for name, (mean, std) in summary.items():
         ref = "" if not paper or name not in paper else f"{paper[name]:.2f}"
         sec = "" if not seconds else f"{seconds[name]:.0f}"
@@ -132,26 +180,50 @@ def _jsonable(value):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="1 seed, 2 folds, tiny schedule: checks every part runs")
-    parser.add_argument("--parts", default=",".join(PARTS),
-                        help=f"comma-separated subset of {','.join(PARTS)}")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1 seed, 2 folds, tiny schedule: checks every part runs",
+    )
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated subset of {','.join(PARTS)}",
+    )
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--max-folds", type=int, default=None)
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--baselines", default="none,ros,smote,borderline,ctgan")
-    parser.add_argument("--source", default="tess", choices=["tess", "none"],
-                        help="Table 2's unlabelled source: TESS, or none (the fold's own rows)")
-    parser.add_argument("--lambdas", default="0,2",
-                        help="lambda_cls values of the CycleGAN rows of Tables 2 and 3")
-    parser.add_argument("--n-synthetic", type=int, default=ex.N_SYNTHETIC,
-                        help="rows per class after CycleGAN over-sampling")
-    parser.add_argument("--cyclegan", type=json.loads, default={},
-                        help="JSON overrides of the CycleGAN settings, "
-                             'e.g. \'{"max_epochs": 400}\'')
+    parser.add_argument(
+        "--source",
+        default="tess",
+        choices=["tess", "none"],
+        help="Table 2's unlabelled source: TESS, or none (the fold's own rows)",
+    )
+    parser.add_argument(
+        "--lambdas",
+        default="0,2",
+        help="lambda_cls values of the CycleGAN rows of Tables 2 and 3",
+    )
+    parser.add_argument(
+        "--n-synthetic",
+        type=int,
+        default=ex.N_SYNTHETIC,
+        help="rows per class after CycleGAN over-sampling",
+    )
+    parser.add_argument(
+        "--cyclegan",
+        type=json.loads,
+        default={},
+        help="JSON overrides of the CycleGAN settings, e.g. '{\"max_epochs\": 400}'",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
-    parser.add_argument("--figures", type=Path, default=None,
-                        help="where PNGs go (default OUT/figures; the docs use docs/figures)")
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        default=None,
+        help="where PNGs go (default OUT/figures; the docs use docs/figures)",
+    )
     args = parser.parse_args(argv)
     if args.figures is None:
         args.figures = args.out / "figures"
@@ -167,11 +239,15 @@ def main(argv=None):
     if args.quick:
         settings = dict(QUICK)
     else:
-        settings = dict(seeds=list(range(args.seeds)), max_folds=args.max_folds,
-                        cyclegan=args.cyclegan, n_synthetic=args.n_synthetic,
-                        lambdas=tuple(float(v) for v in args.lambdas.split(",") if v),
-                        source=args.source,
-                        baselines=tuple(b for b in args.baselines.split(",") if b))
+        settings = {
+            "seeds": list(range(args.seeds)),
+            "max_folds": args.max_folds,
+            "cyclegan": args.cyclegan,
+            "n_synthetic": args.n_synthetic,
+            "lambdas": tuple(float(v) for v in args.lambdas.split(",") if v),
+            "source": args.source,
+            "baselines": tuple(b for b in args.baselines.split(",") if b),
+        }
 
     samplers = {}
     for part in parts:
@@ -179,11 +255,17 @@ def main(argv=None):
         if part == "table1" or (part == "figures" and not samplers):
             table, samplers = run_table1(args, settings)
             if part == "table1":
-                print("\n## Table 1: mean absolute difference of min-max scaled feature means")
+                print(
+                    "\n## Table 1: mean absolute difference of min-max scaled feature means"
+                )
                 for name, gap in table["gaps"].items():
-                    print(f"{name}: {gap:.3f}  (paper {PAPER['table1'].get(name, float('nan'))})")
+                    print(
+                        f"{name}: {gap:.3f}  (paper {PAPER['table1'].get(name, float('nan'))})"
+                    )
                 for name, per_class in table["diversity"].items():
-                    print(f"diversity_ (spread of synthetic / real rows), {name}: {per_class}")
+                    print(
+                        f"diversity_ (spread of synthetic / real rows), {name}: {per_class}"
+                    )
                 table["seconds"] = time.perf_counter() - start
                 _save(args, part, table)
         if part in ("table2", "table3", "is10"):
@@ -192,15 +274,30 @@ def main(argv=None):
             elif part == "table3":
                 result = run_table3(args, settings)
             else:
-                result = run_table2(args, settings, features="is10", lambdas=(2.0,),
-                                    synthetic_rows=False, baselines=("none",))
+                result = run_table2(
+                    args,
+                    settings,
+                    features="is10",
+                    lambdas=(2.0,),
+                    synthetic_rows=False,
+                    baselines=("none",),
+                )
             summary = summarise(result)
             seconds = result.get("seconds")
-            print(f"\n## {part} ({len(settings['seeds'])} seeds, "
-                  f"{time.perf_counter() - start:.0f} s)")
+            print(
+                f"\n## {part} ({len(settings['seeds'])} seeds, "
+                f"{time.perf_counter() - start:.0f} s)"
+            )
             print(markdown(summary, PAPER.get(part), seconds))
-            _save(args, part, {"summary": summary, **result,
-                               "seconds_total": time.perf_counter() - start})
+            _save(
+                args,
+                part,
+                {
+                    "summary": summary,
+                    **result,
+                    "seconds_total": time.perf_counter() - start,
+                },
+            )
             if part == "table2":
                 _table2_figure(args, result)
         if part == "figures":
@@ -212,14 +309,22 @@ def _table2_figure(args, result):
     from benchmarks._paper_figures import confusion_figure
 
     args.figures.mkdir(parents=True, exist_ok=True)
-    wanted = {"real": "none", "synthetic (lcls=2)": "syn lcls=2",
-              "real+synthetic (lcls=2)": "real+syn lcls=2"}
-    preds = {title: result["predictions"][name][0] for title, name in wanted.items()
-             if name in result["predictions"]}
+    wanted = {
+        "real": "none",
+        "synthetic (lcls=2)": "syn lcls=2",
+        "real+synthetic (lcls=2)": "real+syn lcls=2",
+    }
+    preds = {
+        title: result["predictions"][name][0]
+        for title, name in wanted.items()
+        if name in result["predictions"]
+    }
     if not preds:
         return
     suffix = "_quick" if args.quick else ""
-    confusion_figure(result["y"], preds, EMOTIONS, args.figures / f"confusion{suffix}.png")
+    confusion_figure(
+        result["y"], preds, EMOTIONS, args.figures / f"confusion{suffix}.png"
+    )
 
 
 def _figures(args, samplers):
@@ -232,8 +337,10 @@ def _figures(args, samplers):
     sampler = samplers[2.0]
     X_syn, y_syn = sampler.sample(300)
     feature_figure(X, y, source, (X_syn, y_syn), args.figures / f"features{suffix}.png")
-    loss_figure({f"lcls={lam:g}": s.history_ for lam, s in samplers.items()},
-                args.figures / f"losses{suffix}.png")
+    loss_figure(
+        {f"lcls={lam:g}": s.history_ for lam, s in samplers.items()},
+        args.figures / f"losses{suffix}.png",
+    )
 
 
 if __name__ == "__main__":

@@ -54,10 +54,21 @@ class ReferenceCycleGANs(nn.Module):
         Learning rate of the three ``torch.optim.Adam`` optimisers.
     """
 
-    def __init__(self, n_classes, n_features, generator_hidden=(1000, 500, 1000),
-                 discriminator_hidden=(1000, 1000), classifier_hidden=(100, 100),
-                 dropout=0.2, classifier_dropout=0.5, negative_slope=0.2,
-                 lambda_cycle=5.0, lambda_cls=2.0, real_label=0.9, lr=2e-4):
+    def __init__(
+        self,
+        n_classes,
+        n_features,
+        generator_hidden=(1000, 500, 1000),
+        discriminator_hidden=(1000, 1000),
+        classifier_hidden=(100, 100),
+        dropout=0.2,
+        classifier_dropout=0.5,
+        negative_slope=0.2,
+        lambda_cycle=5.0,
+        lambda_cls=2.0,
+        real_label=0.9,
+        lr=2e-4,
+    ):
         super().__init__()
         self.n_classes = n_classes
         self.lambda_cycle = lambda_cycle
@@ -66,20 +77,31 @@ class ReferenceCycleGANs(nn.Module):
 
         def nets(n_out, hidden):
             sizes = [n_features, *hidden, n_out]
-            return nn.ModuleList(_mlp(sizes, dropout, negative_slope) for _ in range(n_classes))
+            return nn.ModuleList(
+                _mlp(sizes, dropout, negative_slope) for _ in range(n_classes)
+            )
 
         self.generator = nets(n_features, generator_hidden)
         self.inverse = nets(n_features, generator_hidden)
         self.discriminator_target = nets(1, discriminator_hidden)
         self.discriminator_source = nets(1, discriminator_hidden)
-        self.classifier = _mlp([n_features, *classifier_hidden, n_classes],
-                               classifier_dropout, negative_slope)
+        self.classifier = _mlp(
+            [n_features, *classifier_hidden, n_classes],
+            classifier_dropout,
+            negative_slope,
+        )
         gf = [*self.generator.parameters(), *self.inverse.parameters()]
         self.optimizer_pretrain = torch.optim.Adam(gf, lr=lr)
         self.optimizer_discriminator = torch.optim.Adam(
-            [*self.discriminator_target.parameters(), *self.discriminator_source.parameters()],
-            lr=lr)
-        self.optimizer_generator = torch.optim.Adam([*gf, *self.classifier.parameters()], lr=lr)
+            [
+                *self.discriminator_target.parameters(),
+                *self.discriminator_source.parameters(),
+            ],
+            lr=lr,
+        )
+        self.optimizer_generator = torch.optim.Adam(
+            [*gf, *self.classifier.parameters()], lr=lr
+        )
 
     @classmethod
     def from_module(cls, module, **kwargs):
@@ -88,7 +110,12 @@ class ReferenceCycleGANs(nn.Module):
         ``kwargs`` must describe the same architecture (hidden sizes, dropout).
         """
         ref = cls(module.n_classes, module.n_features, **kwargs)
-        for name in ("generator", "inverse", "discriminator_target", "discriminator_source"):
+        for name in (
+            "generator",
+            "inverse",
+            "discriminator_target",
+            "discriminator_source",
+        ):
             for k, mlp in enumerate(getattr(ref, name)):
                 _load_group(mlp, getattr(module, name), k)
         _load_group(ref.classifier, module.classifier, 0)
@@ -97,7 +124,9 @@ class ReferenceCycleGANs(nn.Module):
     # -- loss terms, per class --------------------------------------------------
 
     def _bce(self, logits, target):
-        return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+        return F.binary_cross_entropy_with_logits(
+            logits, torch.full_like(logits, target)
+        )
 
     # -- steps -------------------------------------------------------------------
 
@@ -123,8 +152,12 @@ class ReferenceCycleGANs(nn.Module):
             with torch.no_grad():
                 fake_t, fake_s = self.generator[k](s), self.inverse[k](t)
             DT, DS = self.discriminator_target[k], self.discriminator_source[k]
-            loss = loss + 0.5 * (self._bce(DT(t), self.real_label) + self._bce(DT(fake_t), 0.0))
-            loss = loss + 0.5 * (self._bce(DS(s), self.real_label) + self._bce(DS(fake_s), 0.0))
+            loss = loss + 0.5 * (
+                self._bce(DT(t), self.real_label) + self._bce(DT(fake_t), 0.0)
+            )
+            loss = loss + 0.5 * (
+                self._bce(DS(s), self.real_label) + self._bce(DS(fake_s), 0.0)
+            )
         loss.backward()
         self.optimizer_discriminator.step()
         return {"discriminator_loss": loss.detach()}
@@ -132,8 +165,10 @@ class ReferenceCycleGANs(nn.Module):
     def generator_step(self, source, target):
         self.train()
         self.optimizer_generator.zero_grad()
-        discriminators = [*self.discriminator_target.parameters(),
-                          *self.discriminator_source.parameters()]
+        discriminators = [
+            *self.discriminator_target.parameters(),
+            *self.discriminator_source.parameters(),
+        ]
         for p in discriminators:
             p.requires_grad_(False)
         adversarial = cycle = 0.0
@@ -142,21 +177,31 @@ class ReferenceCycleGANs(nn.Module):
             s, t = source[k], target[k]
             G, Fk = self.generator[k], self.inverse[k]
             fake_t, fake_s = G(s), Fk(t)
-            adversarial = (adversarial
-                           + self._bce(self.discriminator_target[k](fake_t), self.real_label)
-                           + self._bce(self.discriminator_source[k](fake_s), self.real_label))
+            adversarial = (
+                adversarial
+                + self._bce(self.discriminator_target[k](fake_t), self.real_label)
+                + self._bce(self.discriminator_source[k](fake_s), self.real_label)
+            )
             cycle = cycle + F.mse_loss(Fk(fake_t), s) + F.mse_loss(G(fake_s), t)
             fakes.append(fake_t)
         n_rows = source.shape[1]
-        labels = torch.arange(self.n_classes, device=source.device).repeat_interleave(n_rows)
+        labels = torch.arange(self.n_classes, device=source.device).repeat_interleave(
+            n_rows
+        )
         classification = F.cross_entropy(self.classifier(torch.cat(fakes)), labels)
-        loss = adversarial + self.lambda_cycle * cycle + self.lambda_cls * classification
+        loss = (
+            adversarial + self.lambda_cycle * cycle + self.lambda_cls * classification
+        )
         loss.backward()
         for p in discriminators:
             p.requires_grad_(True)
         self.optimizer_generator.step()
-        return {"adversarial_loss": adversarial.detach(), "cycle_loss": cycle.detach(),
-                "classifier_loss": classification.detach(), "loss": loss.detach()}
+        return {
+            "adversarial_loss": adversarial.detach(),
+            "cycle_loss": cycle.detach(),
+            "classifier_loss": classification.detach(),
+            "loss": loss.detach(),
+        }
 
     def train_step(self, source, target, generator_steps=2):
         """One joint iteration: a discriminator step, then ``generator_steps`` generator steps."""

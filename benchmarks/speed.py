@@ -44,13 +44,18 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from reference import ReferenceCycleGANs  # noqa: E402
 
 from benchmarks._paper_data import DATA, load_emodb, load_tess  # noqa: E402
-
 from sklearn_cyclegan import CycleGANOversampler  # noqa: E402
 from sklearn_cyclegan._net import CycleGANNet  # noqa: E402
 from sklearn_cyclegan._presets import PRESETS  # noqa: E402
 
-PAPER = dict(n_classes=4, n_features=1582, generator_hidden=(1000, 500, 1000),
-             discriminator_hidden=(1000, 1000), classifier_hidden=(100, 100), batch=64)
+PAPER = {
+    "n_classes": 4,
+    "n_features": 1582,
+    "generator_hidden": (1000, 500, 1000),
+    "discriminator_hidden": (1000, 1000),
+    "classifier_hidden": (100, 100),
+    "batch": 64,
+}
 FAST = PRESETS["fast"]
 
 
@@ -60,13 +65,21 @@ def _sizes(hidden):
 
 # -- FLOP counts -----------------------------------------------------------------
 
+
 def _macs(sizes):
     """Multiply-adds per row of an MLP with layer widths ``sizes``."""
     return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
-def iteration_flops(n_classes, n_features, generator_hidden, discriminator_hidden,
-                    classifier_hidden, batch, generator_steps=2):
+def iteration_flops(
+    n_classes,
+    n_features,
+    generator_hidden,
+    discriminator_hidden,
+    classifier_hidden,
+    batch,
+    generator_steps=2,
+):
     """Matmul FLOPs of one joint iteration, as computed and as naively counted.
 
     With ``f(net) = 2 B macs(net)`` a forward pass over one class's batch and
@@ -94,10 +107,15 @@ def iteration_flops(n_classes, n_features, generator_hidden, discriminator_hidde
     classifier = 3 * 2 * k * b * _macs(C)
     disc_step = k * (2 * fG + 4 * (3 * fD - lD))
     gen_step = k * (2 * (3 * fG - lG) + 2 * 3 * fG + 2 * 2 * fD) + classifier
-    naive = k * (2 * fG + 4 * 3 * fD) + generator_steps * (k * (4 * 3 * fG + 2 * 3 * fD)
-                                                            + classifier)
-    return {"discriminator_step": disc_step, "generator_step": gen_step,
-            "iteration": disc_step + generator_steps * gen_step, "naive": naive}
+    naive = k * (2 * fG + 4 * 3 * fD) + generator_steps * (
+        k * (4 * 3 * fG + 2 * 3 * fD) + classifier
+    )
+    return {
+        "discriminator_step": disc_step,
+        "generator_step": gen_step,
+        "iteration": disc_step + generator_steps * gen_step,
+        "naive": naive,
+    }
 
 
 def generation_flops(rows, n_features, generator_hidden):
@@ -105,6 +123,7 @@ def generation_flops(rows, n_features, generator_hidden):
 
 
 # -- timing helpers --------------------------------------------------------------
+
 
 def _sync(device):
     if str(device).startswith("cuda"):
@@ -132,6 +151,7 @@ def _interleaved(contenders, rounds, device, warmup=1):
 
 
 # -- 1. matmul peak --------------------------------------------------------------
+
 
 def matmul_peak(device, rounds):
     """Best fp32 GFLOP/s over the layer shapes of the paper's networks.
@@ -166,14 +186,20 @@ def matmul_peak(device, rounds):
 
 # -- 2. training iteration -------------------------------------------------------
 
+
 def _paper_net(device, **kwargs):
     p = PAPER
     net = CycleGANNet(
-        module__n_classes=p["n_classes"], module__n_features=p["n_features"],
+        module__n_classes=p["n_classes"],
+        module__n_features=p["n_features"],
         module__generator_hidden=p["generator_hidden"],
         module__discriminator_hidden=p["discriminator_hidden"],
         module__classifier_hidden=p["classifier_hidden"],
-        pretrain_epochs=0, max_epochs=1, batch_size=p["batch"], device=device, verbose=0,
+        pretrain_epochs=0,
+        max_epochs=1,
+        batch_size=p["batch"],
+        device=device,
+        verbose=0,
         **kwargs,
     ).initialize()
     net.history.new_epoch()
@@ -186,11 +212,15 @@ def training(device, rounds):
     torch.manual_seed(0)
     net = _paper_net(device)
     reference = ReferenceCycleGANs.from_module(
-        net.module_, generator_hidden=p["generator_hidden"],
+        net.module_,
+        generator_hidden=p["generator_hidden"],
         discriminator_hidden=p["discriminator_hidden"],
-        classifier_hidden=p["classifier_hidden"]).to(device)
-    source, target = (torch.rand(p["n_classes"], p["batch"], p["n_features"], device=device)
-                      for _ in range(2))
+        classifier_hidden=p["classifier_hidden"],
+    ).to(device)
+    source, target = (
+        torch.rand(p["n_classes"], p["batch"], p["n_features"], device=device)
+        for _ in range(2)
+    )
 
     def ours():
         # Keep the batch log from growing over the rounds.
@@ -198,12 +228,15 @@ def training(device, rounds):
         net.history.new_batch()
         net.train_step((source, target))
 
-    return _interleaved({"ours": ours,
-                         "reference": lambda: reference.train_step(source, target)},
-                        rounds, device)
+    return _interleaved(
+        {"ours": ours, "reference": lambda: reference.train_step(source, target)},
+        rounds,
+        device,
+    )
 
 
 # -- 3. generation ---------------------------------------------------------------
+
 
 def generation(device, rounds, rows_per_class):
     """Rows/s of the bare generators and of the public ``sample``, paper-sized nets.
@@ -215,20 +248,32 @@ def generation(device, rounds, rows_per_class):
     rng = np.random.default_rng(0)
     n_fit = 100
     X = rng.random((p["n_classes"] * n_fit + 50, p["n_features"]))
-    y = np.concatenate([np.repeat(np.arange(p["n_classes"]), n_fit), np.zeros(50, dtype=int)])
+    y = np.concatenate(
+        [np.repeat(np.arange(p["n_classes"]), n_fit), np.zeros(50, dtype=int)]
+    )
     sampler = CycleGANOversampler(
-        source=rng.random((max(rows_per_class, 1000), p["n_features"])), preset="paper",
-        pretrain_epochs=0, max_epochs=0, device=device, random_state=0)
+        source=rng.random((max(rows_per_class, 1000), p["n_features"])),
+        preset="paper",
+        pretrain_epochs=0,
+        max_epochs=0,
+        device=device,
+        random_state=0,
+    )
     sampler.fit_resample(X, y)
     rows = torch.rand(p["n_classes"], rows_per_class, p["n_features"])
-    times = _interleaved({
-        "CycleGANNet.transfer": lambda: sampler.net_.transfer(rows),
-        "CycleGANOversampler.sample": lambda: sampler.sample(rows_per_class),
-    }, rounds, device)
+    times = _interleaved(
+        {
+            "CycleGANNet.transfer": lambda: sampler.net_.transfer(rows),
+            "CycleGANOversampler.sample": lambda: sampler.sample(rows_per_class),
+        },
+        rounds,
+        device,
+    )
     return times, p["n_classes"] * rows_per_class
 
 
 # -- 4. fit_resample beside SMOTE and CTGAN -----------------------------------------
+
 
 def _emodb_tess():
     X, y, _ = load_emodb("is09")
@@ -243,7 +288,11 @@ def fit_resample_times(device, epochs):
     from imblearn.over_sampling import SMOTE
 
     X, y, source = _emodb_tess()
-    kwargs = {} if epochs is None else dict(pretrain_epochs=epochs[0], max_epochs=epochs[1])
+    kwargs = (
+        {}
+        if epochs is None
+        else {"pretrain_epochs": epochs[0], "max_epochs": epochs[1]}
+    )
     ours = CycleGANOversampler(source=source, device=device, random_state=0, **kwargs)
     total_epochs = sum(ours._resolved(n) for n in ("pretrain_epochs", "max_epochs"))
     results = {}
@@ -275,12 +324,16 @@ def fit_resample_times(device, epochs):
 
 # -- 5. memory with a memory-mapped source -------------------------------------------
 
+
 def _rss():
     """Current and peak resident set size of this process, in bytes."""
     status = Path("/proc/self/status").read_text().split("\n")
     fields = {line.split(":")[0]: line.split(":")[1] for line in status if ":" in line}
     if "VmRSS" in fields:
-        return (int(fields["VmRSS"].split()[0]) * 1024, int(fields["VmHWM"].split()[0]) * 1024)
+        return (
+            int(fields["VmRSS"].split()[0]) * 1024,
+            int(fields["VmHWM"].split()[0]) * 1024,
+        )
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -302,22 +355,37 @@ def _memmap_child(path, epochs):
         source = np.load(path, mmap_mode="r")
     before_fit, _ = _rss()
     start = time.perf_counter()
-    sampler = CycleGANOversampler(source=source, pretrain_epochs=epochs, max_epochs=epochs,
-                                  device="cpu", random_state=0)
+    sampler = CycleGANOversampler(
+        source=source,
+        pretrain_epochs=epochs,
+        max_epochs=epochs,
+        device="cpu",
+        random_state=0,
+    )
     X_res, _ = sampler.fit_resample(X, y)
     seconds = time.perf_counter() - start
     _, peak = _rss()
-    print(json.dumps({"baseline": baseline, "before_fit": before_fit, "peak": peak,
-                      "fit_seconds": seconds, "rows_out": len(X_res),
-                      "n_features": X.shape[1]}))
+    print(
+        json.dumps(
+            {
+                "baseline": baseline,
+                "before_fit": before_fit,
+                "peak": peak,
+                "fit_seconds": seconds,
+                "rows_out": len(X_res),
+                "n_features": X.shape[1],
+            }
+        )
+    )
 
 
 def memmap_fit(n_rows, epochs):
     n_features = PAPER["n_features"]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "source.npy")
-        array = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32,
-                                          shape=(n_rows, n_features))
+        array = np.lib.format.open_memmap(
+            path, mode="w+", dtype=np.float32, shape=(n_rows, n_features)
+        )
         rng = np.random.default_rng(0)
         for start in range(0, n_rows, 8192):
             stop = min(start + 8192, n_rows)
@@ -325,8 +393,10 @@ def memmap_fit(n_rows, epochs):
         array.flush()
         size = array.nbytes
         del array
-        results = {kind: _child_fit(source, epochs)
-                   for kind, source in (("memmap", path), ("in-memory", "in-memory"))}
+        results = {
+            kind: _child_fit(source, epochs)
+            for kind, source in (("memmap", path), ("in-memory", "in-memory"))
+        }
     for result in results.values():
         result["memmap_bytes"] = size
         result["n_rows"] = n_rows
@@ -336,12 +406,15 @@ def memmap_fit(n_rows, epochs):
 def _child_fit(source, epochs):
     out = subprocess.run(
         [sys.executable, __file__, "--memmap-child", source, "--epochs", str(epochs)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # -- 6. per-epoch overhead of small fits ---------------------------------------------
+
 
 def epoch_overhead(device, rounds, peak_gflops):
     """Seconds per fast-preset epoch on EmoDB: a skorch epoch against a bare step.
@@ -360,16 +433,25 @@ def epoch_overhead(device, rounds, peak_gflops):
     fast = FAST
     classes = np.unique(y)
     scaled = MinMaxScaler().fit_transform(X).astype(np.float32)
-    data = CycleGANData(SourceRows(source.to_numpy(np.float32)),
-                        [scaled[y == c] for c in classes], np.random.default_rng(0))
+    data = CycleGANData(
+        SourceRows(source.to_numpy(np.float32)),
+        [scaled[y == c] for c in classes],
+        np.random.default_rng(0),
+    )
     k, d = len(classes), X.shape[1]
     net = CycleGANNet(
-        module__n_classes=k, module__n_features=d,
+        module__n_classes=k,
+        module__n_features=d,
         module__generator_hidden=fast["generator_hidden"],
         module__discriminator_hidden=fast["discriminator_hidden"],
         module__classifier_hidden=fast["classifier_hidden"],
-        lr=fast["lr"], optimizer__betas=fast["betas"], generator_steps=fast["generator_steps"],
-        pretrain_epochs=0, max_epochs=0, device=device, verbose=0,
+        lr=fast["lr"],
+        optimizer__betas=fast["betas"],
+        generator_steps=fast["generator_steps"],
+        pretrain_epochs=0,
+        max_epochs=0,
+        device=device,
+        verbose=0,
         callbacks=[("epoch_seed", EpochSeed(0))],
     ).initialize()
     batch = next(iter(EpochBatches(data, net.batch_size, device)))
@@ -384,17 +466,29 @@ def epoch_overhead(device, rounds, peak_gflops):
         net.pretrain_epochs = pretrain_epochs
         results[phase] = _interleaved(
             {"skorch": lambda: net.partial_fit(data, epochs=1), "bare": bare},
-            rounds, device, warmup=3)
+            rounds,
+            device,
+            warmup=3,
+        )
     G = [d, *fast["generator_hidden"], d]
     pretrain_flops = k * (12 * 2 * b * _macs(G) - 2 * 2 * b * d * G[1])
-    joint_flops = iteration_flops(k, d, fast["generator_hidden"], fast["discriminator_hidden"],
-                                  fast["classifier_hidden"], b)["iteration"]
-    at_peak = {"pretrain": pretrain_flops / peak_gflops / 1e9,
-               "joint": joint_flops / peak_gflops / 1e9}
+    joint_flops = iteration_flops(
+        k,
+        d,
+        fast["generator_hidden"],
+        fast["discriminator_hidden"],
+        fast["classifier_hidden"],
+        b,
+    )["iteration"]
+    at_peak = {
+        "pretrain": pretrain_flops / peak_gflops / 1e9,
+        "joint": joint_flops / peak_gflops / 1e9,
+    }
     return results, at_peak, (k, b, d)
 
 
 # -- report ----------------------------------------------------------------------------
+
 
 def _table(header, rows):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -413,19 +507,28 @@ def _machine(device):
                 model = line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} logical CPUs, torch {torch.__version__}, " \
-           f"{torch.get_num_threads()} threads"
+    return (
+        f"{model}, {os.cpu_count()} logical CPUs, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer rounds, shorter fits, a 20,000-row memmap")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer rounds, shorter fits, a 20,000-row memmap",
+    )
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--markdown", help="also write the tables to this file")
-    parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["train", "generation", "fit", "memmap", "epochs"],
-                        help="leave out sections 2, 3, 4, 5 or 6")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["train", "generation", "fit", "memmap", "epochs"],
+        help="leave out sections 2, 3, 4, 5 or 6",
+    )
     parser.add_argument("--memmap-child", help=argparse.SUPPRESS)
     parser.add_argument("--epochs", type=int, default=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -435,9 +538,12 @@ def main(argv=None):
         parser.error("--device cuda: no CUDA device is available")
     device = args.device
     rounds = 3 if args.quick else 9
-    out = [f"Machine: {_machine(device)}; device `{device}`; "
-           f"`python {' '.join(sys.argv if argv is None else ['speed.py', *argv])}`; "
-           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", ""]
+    out = [
+        f"Machine: {_machine(device)}; device `{device}`; "
+        f"`python {' '.join(sys.argv if argv is None else ['speed.py', *argv])}`; "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+    ]
 
     def show(title, text):
         out.extend([f"### {title}", "", text, ""])
@@ -448,53 +554,106 @@ def main(argv=None):
     print(out[0], flush=True)
     peak_rows = matmul_peak(device, rounds)
     peak = max(row[1] for row in peak_rows)
-    show("1. fp32 matmul peak", _table(
-        ["shape", "GFLOP/s (median)", "GFLOP/s (best)"],
-        [(name, f"{m:.1f}", f"{b:.1f}") for name, m, b in peak_rows])
-        + f"\n\nPeak used below: **{peak:.1f} GFLOP/s** (best median).")
+    show(
+        "1. fp32 matmul peak",
+        _table(
+            ["shape", "GFLOP/s (median)", "GFLOP/s (best)"],
+            [(name, f"{m:.1f}", f"{b:.1f}") for name, m, b in peak_rows],
+        )
+        + f"\n\nPeak used below: **{peak:.1f} GFLOP/s** (best median).",
+    )
 
     p = PAPER
-    flops = iteration_flops(p["n_classes"], p["n_features"], p["generator_hidden"],
-                            p["discriminator_hidden"], p["classifier_hidden"], p["batch"])
+    flops = iteration_flops(
+        p["n_classes"],
+        p["n_features"],
+        p["generator_hidden"],
+        p["discriminator_hidden"],
+        p["classifier_hidden"],
+        p["batch"],
+    )
     if "train" not in args.skip:
         times = training(device, rounds)
         (ours_med, ours_best), (ref_med, ref_best) = times["ours"], times["reference"]
         it = flops["iteration"]
-        show("2. One joint training iteration at paper scale", _table(
-            ["trainer", "s/iteration (median)", "s/iteration (best)", "GFLOP/s",
-             "fraction of peak"],
-            [("CycleGANNet.train_step", f"{ours_med:.3f}", f"{ours_best:.3f}",
-              f"{it / ours_med / 1e9:.1f}", f"{it / ours_med / 1e9 / peak:.0%}"),
-             ("reference loop (benchmarks/reference.py)", f"{ref_med:.3f}", f"{ref_best:.3f}",
-              f"{it / ref_med / 1e9:.1f}", f"{it / ref_med / 1e9 / peak:.0%}")])
+        show(
+            "2. One joint training iteration at paper scale",
+            _table(
+                [
+                    "trainer",
+                    "s/iteration (median)",
+                    "s/iteration (best)",
+                    "GFLOP/s",
+                    "fraction of peak",
+                ],
+                [
+                    (
+                        "CycleGANNet.train_step",
+                        f"{ours_med:.3f}",
+                        f"{ours_best:.3f}",
+                        f"{it / ours_med / 1e9:.1f}",
+                        f"{it / ours_med / 1e9 / peak:.0%}",
+                    ),
+                    (
+                        "reference loop (benchmarks/reference.py)",
+                        f"{ref_med:.3f}",
+                        f"{ref_best:.3f}",
+                        f"{it / ref_med / 1e9:.1f}",
+                        f"{it / ref_med / 1e9 / peak:.0%}",
+                    ),
+                ],
+            )
             + f"\n\nSpeed-up reference/ours: **{ref_med / ours_med:.2f}x** (medians), "
             f"{ref_best / ours_best:.2f}x (best rounds).  Matmul work per iteration: "
             f"{it / 1e9:.1f} GFLOP as computed "
             f"(discriminator step {flops['discriminator_step'] / 1e9:.1f}, "
             f"each of 2 generator steps "
             f"{flops['generator_step'] / 1e9:.1f}); a naive count with full backward passes and "
-            f"discriminator weight gradients in generator steps gives {flops['naive'] / 1e9:.1f}.")
+            f"discriminator weight gradients in generator steps gives {flops['naive'] / 1e9:.1f}.",
+        )
 
     if "generation" not in args.skip:
         rows_per_class = 4096 if args.quick else 8192
         gen_times, n_rows = generation(device, min(rounds, 5), rows_per_class)
         gflop = generation_flops(n_rows, p["n_features"], p["generator_hidden"]) / 1e9
-        show("3. Generation at paper scale", _table(
-            ["path", "rows/s (median)", "rows/s (best)", "GFLOP/s", "fraction of peak"],
-            [(name, f"{n_rows / m:,.0f}", f"{n_rows / b:,.0f}", f"{gflop / m:.1f}",
-              f"{gflop / m / peak:.0%}") for name, (m, b) in gen_times.items()])
+        show(
+            "3. Generation at paper scale",
+            _table(
+                [
+                    "path",
+                    "rows/s (median)",
+                    "rows/s (best)",
+                    "GFLOP/s",
+                    "fraction of peak",
+                ],
+                [
+                    (
+                        name,
+                        f"{n_rows / m:,.0f}",
+                        f"{n_rows / b:,.0f}",
+                        f"{gflop / m:.1f}",
+                        f"{gflop / m / peak:.0%}",
+                    )
+                    for name, (m, b) in gen_times.items()
+                ],
+            )
             + f"\n\n{n_rows:,} rows ({p['n_classes']} classes x {rows_per_class:,}) per call; "
-            "`sample` includes drawing and scaling source rows and the float64 inverse scaling.")
+            "`sample` includes drawing and scaling source rows and the float64 inverse scaling.",
+        )
 
     if "fit" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
         epochs = (30, 30) if args.quick else None
         fits, total_epochs, shape = fit_resample_times(device, epochs)
-        show("4. fit_resample on EmoDB IS09, four classes, TESS source", _table(
-            ["sampler", "wall seconds"], [(k, f"{v:.3g}") for k, v in fits.items()])
+        show(
+            "4. fit_resample on EmoDB IS09, four classes, TESS source",
+            _table(
+                ["sampler", "wall seconds"], [(k, f"{v:.3g}") for k, v in fits.items()]
+            )
             + f"\n\nX: {shape[0]} rows x {shape[1]} features; CycleGAN "
             f"{'30 + 30 epochs' if epochs else 'default (fast preset)'}; CTGAN with "
             f"the same total number of epochs ({total_epochs}), label as a discrete column, "
-            "each class drawn by conditional sampling.")
+            "each class drawn by conditional sampling.",
+        )
 
     if "memmap" not in args.skip and (DATA / "emodb_is10.csv.gz").exists():
         n_rows = 20_000 if args.quick else 200_000
@@ -502,37 +661,76 @@ def main(argv=None):
         m, control = fits["memmap"], fits["in-memory"]
         mib = 2**20
         rows = []
-        for name, r in (("memmap source", m), ("1,000-row in-memory source (control)", control)):
-            rows.append((name, f"{r['baseline'] / mib:,.0f} MiB",
-                         f"{r['before_fit'] / mib:,.0f} MiB", f"{r['peak'] / mib:,.0f} MiB",
-                         f"{(r['peak'] - r['before_fit']) / mib:,.0f} MiB",
-                         f"{r['peak'] / m['memmap_bytes']:.2f}",
-                         f"{(r['peak'] - r['before_fit']) / m['memmap_bytes']:.2f}"))
-        show("5. Peak memory of a fit with a memory-mapped source", _table(
-            ["fit", "RSS after imports", "RSS before fit", "peak RSS", "growth during fit",
-             "peak / memmap size", "growth / memmap size"], rows)
+        for name, r in (
+            ("memmap source", m),
+            ("1,000-row in-memory source (control)", control),
+        ):
+            rows.append(
+                (
+                    name,
+                    f"{r['baseline'] / mib:,.0f} MiB",
+                    f"{r['before_fit'] / mib:,.0f} MiB",
+                    f"{r['peak'] / mib:,.0f} MiB",
+                    f"{(r['peak'] - r['before_fit']) / mib:,.0f} MiB",
+                    f"{r['peak'] / m['memmap_bytes']:.2f}",
+                    f"{(r['peak'] - r['before_fit']) / m['memmap_bytes']:.2f}",
+                )
+            )
+        show(
+            "5. Peak memory of a fit with a memory-mapped source",
+            _table(
+                [
+                    "fit",
+                    "RSS after imports",
+                    "RSS before fit",
+                    "peak RSS",
+                    "growth during fit",
+                    "peak / memmap size",
+                    "growth / memmap size",
+                ],
+                rows,
+            )
             + f"\n\nSource: {m['n_rows']:,} x {p['n_features']} float32 `.npy` "
             f"({m['memmap_bytes'] / mib:,.0f} MiB) opened with `np.load(mmap_mode='r')`; "
             f"X: EmoDB IS10 four classes; fast preset, 2 + 2 epochs; each fit in a fresh "
             f"process (VmHWM from /proc), {m['fit_seconds']:.1f} s and "
             f"{control['fit_seconds']:.1f} s.  The memmap source itself costs "
-            f"{(m['peak'] - control['peak']) / mib:+,.0f} MiB of peak RSS against the control.")
+            f"{(m['peak'] - control['peak']) / mib:+,.0f} MiB of peak RSS against the control.",
+        )
 
     if "epochs" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
-        results, at_peak, (k, b, d) = epoch_overhead(device, 10 if args.quick else 30, peak)
-        show("6. Per-epoch cost of a fast-preset fit on EmoDB IS09 (one batch per epoch)",
-             _table(["phase", "skorch epoch", "bare train_step", "skorch per-epoch work",
-                     "matmul time at peak"],
-                    [(phase, f"{r['skorch'][0] * 1e3:.1f} ms", f"{r['bare'][0] * 1e3:.1f} ms",
-                      f"{(r['skorch'][0] - r['bare'][0]) * 1e3:.1f} ms",
-                      f"{at_peak[phase] * 1e3:.1f} ms") for phase, r in results.items()])
-             + f"\n\nMedians of interleaved rounds.  Batch: {k} classes x {b} rows x {d} "
-             f"features; the fast preset (generators {_sizes(FAST['generator_hidden'])}, "
-             f"discriminators {_sizes(FAST['discriminator_hidden'])}, "
-             f"{FAST['generator_steps']} generator step per discriminator step); "
-             "`partial_fit(epochs=1)` "
-             "runs one epoch with the net's callbacks (timer, loss scoring, learning-rate "
-             "decay, divergence guard, epoch seeding).")
+        results, at_peak, (k, b, d) = epoch_overhead(
+            device, 10 if args.quick else 30, peak
+        )
+        show(
+            "6. Per-epoch cost of a fast-preset fit on EmoDB IS09 (one batch per epoch)",
+            _table(
+                [
+                    "phase",
+                    "skorch epoch",
+                    "bare train_step",
+                    "skorch per-epoch work",
+                    "matmul time at peak",
+                ],
+                [
+                    (
+                        phase,
+                        f"{r['skorch'][0] * 1e3:.1f} ms",
+                        f"{r['bare'][0] * 1e3:.1f} ms",
+                        f"{(r['skorch'][0] - r['bare'][0]) * 1e3:.1f} ms",
+                        f"{at_peak[phase] * 1e3:.1f} ms",
+                    )
+                    for phase, r in results.items()
+                ],
+            )
+            + f"\n\nMedians of interleaved rounds.  Batch: {k} classes x {b} rows x {d} "
+            f"features; the fast preset (generators {_sizes(FAST['generator_hidden'])}, "
+            f"discriminators {_sizes(FAST['discriminator_hidden'])}, "
+            f"{FAST['generator_steps']} generator step per discriminator step); "
+            "`partial_fit(epochs=1)` "
+            "runs one epoch with the net's callbacks (timer, loss scoring, learning-rate "
+            "decay, divergence guard, epoch seeding).",
+        )
 
     return None
 

@@ -20,9 +20,16 @@ from sklearn.svm import SVC
 from sklearn_cyclegan import CycleGANOversampler
 from sklearn_cyclegan.audio import OpenSmileFeatures
 
-QUICK = dict(pretrain_epochs=2, max_epochs=2) if os.environ.get("SKLEARN_CYCLEGAN_QUICK") else {}
-DATA = Path(os.environ.get("SKLEARN_CYCLEGAN_DATA",
-                           Path(__file__).resolve().parents[2] / "shared" / "data"))
+QUICK = (
+    {"pretrain_epochs": 2, "max_epochs": 2}
+    if os.environ.get("SKLEARN_CYCLEGAN_QUICK")
+    else {}
+)
+DATA = Path(
+    os.environ.get(
+        "SKLEARN_CYCLEGAN_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
+)
 if not (DATA / "emodb_wav").is_dir():
     print(f"EmoDB recordings not found in {DATA}; set SKLEARN_CYCLEGAN_DATA. Skipping.")
     sys.exit(0)
@@ -39,12 +46,17 @@ print(f"{X.shape[1]} IS09 features of {len(files)} files")
 tess = pd.read_csv(DATA / "tess_is09.csv.gz").drop(columns=["speaker", "label"])
 
 # A training fold holds one speaker: three rows per emotion.  Grow each to 13.
-sampler = CycleGANOversampler(sampling_strategy={e: 13 for e in emotions.values()},
-                              source=tess, random_state=0, **QUICK)
+sampler = CycleGANOversampler(
+    sampling_strategy=dict.fromkeys(emotions.values(), 13),
+    source=tess,
+    random_state=0,
+    **QUICK,
+)
 for name, model in {
     "real only": make_pipeline(StandardScaler(), SVC(C=10)),
     "real + synthetic": make_pipeline(sampler, StandardScaler(), SVC(C=10)),
 }.items():
-    uar = cross_val_score(model, X, y, groups=speakers, cv=LeaveOneGroupOut(),
-                          scoring="balanced_accuracy")
+    uar = cross_val_score(
+        model, X, y, groups=speakers, cv=LeaveOneGroupOut(), scoring="balanced_accuracy"
+    )
     print(f"{name:<17} UAR per held-out speaker {', '.join(f'{u:.2f}' for u in uar)}")

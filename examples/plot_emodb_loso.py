@@ -18,9 +18,16 @@ from sklearn.svm import SVC
 
 from sklearn_cyclegan import CycleGANOversampler
 
-QUICK = dict(pretrain_epochs=2, max_epochs=2) if os.environ.get("SKLEARN_CYCLEGAN_QUICK") else {}
-DATA = Path(os.environ.get("SKLEARN_CYCLEGAN_DATA",
-                           Path(__file__).resolve().parents[2] / "shared" / "data"))
+QUICK = (
+    {"pretrain_epochs": 2, "max_epochs": 2}
+    if os.environ.get("SKLEARN_CYCLEGAN_QUICK")
+    else {}
+)
+DATA = Path(
+    os.environ.get(
+        "SKLEARN_CYCLEGAN_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
+)
 if not (DATA / "emodb_is09.csv.gz").exists():
     print(f"EmoDB features not found in {DATA}; set SKLEARN_CYCLEGAN_DATA. Skipping.")
     sys.exit(0)
@@ -35,10 +42,16 @@ tess = pd.read_csv(DATA / "tess_is09.csv.gz").drop(columns=["speaker", "label"])
 models = {
     "no over-sampling": make_pipeline(StandardScaler(), SVC(C=10)),
     "CycleGAN, TESS source": make_pipeline(
-        CycleGANOversampler(source=tess, random_state=0, **QUICK), StandardScaler(), SVC(C=10)),
+        CycleGANOversampler(source=tess, random_state=0, **QUICK),
+        StandardScaler(),
+        SVC(C=10),
+    ),
 }
 for name, model in models.items():
-    uar = cross_val_score(model, X, y, groups=speakers, cv=LeaveOneGroupOut(),
-                          scoring="balanced_accuracy")
-    print(f"{name:<22} UAR {100 * uar.mean():.1f} ± {100 * uar.std():.1f} "
-          f"over {len(uar)} speakers")
+    uar = cross_val_score(
+        model, X, y, groups=speakers, cv=LeaveOneGroupOut(), scoring="balanced_accuracy"
+    )
+    print(
+        f"{name:<22} UAR {100 * uar.mean():.1f} ± {100 * uar.std():.1f} "
+        f"over {len(uar)} speakers"
+    )

@@ -19,22 +19,41 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from sklearn_cyclegan import CycleGANOversampler  # noqa: E402
 
-QUICK = dict(pretrain_epochs=2, max_epochs=2) if os.environ.get("SKLEARN_CYCLEGAN_QUICK") else {}
+QUICK = (
+    {"pretrain_epochs": 2, "max_epochs": 2}
+    if os.environ.get("SKLEARN_CYCLEGAN_QUICK")
+    else {}
+)
 OUT = Path(os.environ.get("SKLEARN_CYCLEGAN_EXAMPLE_OUT", "."))
 
 X, y = load_wine(return_X_y=True, as_frame=True)
 sampler = CycleGANOversampler(random_state=0, **QUICK)
-sampler.fit_resample(X, y)  # trains the networks (imbalanced-learn's fit() only validates)
+sampler.fit_resample(
+    X, y
+)  # trains the networks (imbalanced-learn's fit() only validates)
 # sample() then draws synthetic rows only: here 100 per class.
 X_syn, y_syn = sampler.sample(100)
 
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
 feature = "proline"
 for k, colour in zip(sampler.classes_, ["C0", "C1", "C2"]):
-    axes[0].hist(X.loc[y == k, feature], bins=15, alpha=0.4, color=colour, density=True,
-                 label=f"class {k} real")
-    axes[0].hist(X_syn.loc[y_syn == k, feature], bins=15, histtype="step", color=colour,
-                 density=True, linewidth=2, label=f"class {k} synthetic")
+    axes[0].hist(
+        X.loc[y == k, feature],
+        bins=15,
+        alpha=0.4,
+        color=colour,
+        density=True,
+        label=f"class {k} real",
+    )
+    axes[0].hist(
+        X_syn.loc[y_syn == k, feature],
+        bins=15,
+        histtype="step",
+        color=colour,
+        density=True,
+        linewidth=2,
+        label=f"class {k} synthetic",
+    )
 axes[0].set(title=f"{feature}: real (filled) vs synthetic (line)", xlabel=feature)
 axes[0].legend(fontsize=7)
 
@@ -49,11 +68,22 @@ axes[1].set(title="feature means (z-units)", xlabel="real", ylabel="synthetic")
 axes[1].legend()
 
 pca = PCA(2).fit(scaler.transform(X))
-real_2d, syn_2d = pca.transform(scaler.transform(X)), pca.transform(scaler.transform(X_syn))
+real_2d, syn_2d = (
+    pca.transform(scaler.transform(X)),
+    pca.transform(scaler.transform(X_syn)),
+)
 for k, colour in zip(sampler.classes_, ["C0", "C1", "C2"]):
-    axes[2].scatter(*real_2d[y == k].T, color=colour, marker="o", s=18, label=f"class {k} real")
-    axes[2].scatter(*syn_2d[y_syn == k].T, color=colour, marker="x", s=14, alpha=0.6,
-                    label=f"class {k} synthetic")
+    axes[2].scatter(
+        *real_2d[y == k].T, color=colour, marker="o", s=18, label=f"class {k} real"
+    )
+    axes[2].scatter(
+        *syn_2d[y_syn == k].T,
+        color=colour,
+        marker="x",
+        s=14,
+        alpha=0.6,
+        label=f"class {k} synthetic",
+    )
 axes[2].set(title="PCA of the real rows", xlabel="PC 1", ylabel="PC 2")
 axes[2].legend(fontsize=7)
 

@@ -18,9 +18,16 @@ from sklearn.svm import SVC
 
 from sklearn_cyclegan import CycleGANOversampler
 
-QUICK = dict(pretrain_epochs=2, max_epochs=2) if os.environ.get("SKLEARN_CYCLEGAN_QUICK") else {}
-DATA = Path(os.environ.get("SKLEARN_CYCLEGAN_DATA",
-                           Path(__file__).resolve().parents[2] / "shared" / "data"))
+QUICK = (
+    {"pretrain_epochs": 2, "max_epochs": 2}
+    if os.environ.get("SKLEARN_CYCLEGAN_QUICK")
+    else {}
+)
+DATA = Path(
+    os.environ.get(
+        "SKLEARN_CYCLEGAN_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
+)
 if not (DATA / "keel" / "glass4.csv").exists():
     print(f"KEEL tables not found in {DATA}; set SKLEARN_CYCLEGAN_DATA. Skipping.")
     sys.exit(0)
@@ -36,5 +43,7 @@ for name, sampler in [
     ("CycleGANOversampler", CycleGANOversampler(random_state=0, **QUICK)),
 ]:
     steps = [s for s in [sampler, StandardScaler(), SVC()] if s is not None]
-    scores = cross_val_score(make_pipeline(*steps), X, y, cv=cv, scoring="balanced_accuracy")
+    scores = cross_val_score(
+        make_pipeline(*steps), X, y, cv=cv, scoring="balanced_accuracy"
+    )
     print(f"{name:<20} balanced accuracy {scores.mean():.3f} ± {scores.std():.3f}")

@@ -4,6 +4,10 @@ from ._callbacks import DivergenceError, TrainingCheckpoint
 from ._diversity import ModeCollapseWarning
 from ._oversampler import CycleGANOversampler
 
-__all__ = ["CycleGANOversampler", "DivergenceError", "ModeCollapseWarning",
-           "TrainingCheckpoint"]
+__all__ = [
+    "CycleGANOversampler",
+    "DivergenceError",
+    "ModeCollapseWarning",
+    "TrainingCheckpoint",
+]
 __version__ = "0.1.0"

@@ -6,8 +6,14 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback, Checkpoint
 
-__all__ = ["DivergenceError", "DivergenceGuard", "StepDecay", "EpochProgress",
-           "EpochSeed", "TrainingCheckpoint"]
+__all__ = [
+    "DivergenceError",
+    "DivergenceGuard",
+    "StepDecay",
+    "EpochProgress",
+    "EpochSeed",
+    "TrainingCheckpoint",
+]
 
 
 class DivergenceError(RuntimeError):
@@ -67,13 +73,19 @@ class EpochProgress(Callback):
         from tqdm.auto import tqdm
 
         total = net.pretrain_epochs + net.max_epochs
-        self.bar_ = tqdm(total=total, initial=len(net.history), desc="CycleGAN",
-                         unit="epoch", leave=False)
+        self.bar_ = tqdm(
+            total=total,
+            initial=len(net.history),
+            desc="CycleGAN",
+            unit="epoch",
+            leave=False,
+        )
 
     def on_epoch_end(self, net, **kwargs):
         row = net.history[-1]
-        self.bar_.set_postfix({k: f"{row[k]:.3g}" for k in self.keys if k in row},
-                              refresh=False)
+        self.bar_.set_postfix(
+            {k: f"{row[k]:.3g}" for k in self.keys if k in row}, refresh=False
+        )
         self.bar_.update()
 
     def on_train_end(self, net, **kwargs):
@@ -99,7 +111,8 @@ class EpochSeed(Callback):
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
         # skorch has already opened this epoch's history row: 1-based number.
         torch_seed, batch_seed = np.random.SeedSequence(
-            [int(self.seed), len(net.history)]).generate_state(2)
+            [int(self.seed), len(net.history)]
+        ).generate_state(2)
         torch.manual_seed(int(torch_seed))
         if dataset_train is not None and hasattr(dataset_train, "rng"):
             dataset_train.rng = np.random.default_rng(batch_seed)
@@ -123,8 +136,13 @@ class TrainingCheckpoint(Checkpoint):
 
     def __init__(self, dirname="", fn_prefix=""):
         super().__init__(
-            monitor=None, f_params="params.pt", f_optimizer=None, f_criterion=None,
-            f_history="history.json", fn_prefix=fn_prefix, dirname=dirname,
+            monitor=None,
+            f_params="params.pt",
+            f_optimizer=None,
+            f_criterion=None,
+            f_history="history.json",
+            fn_prefix=fn_prefix,
+            dirname=dirname,
             f_optimizer_pretrain="optimizer_pretrain.pt",
             f_optimizer_discriminator="optimizer_discriminator.pt",
             f_optimizer_generator="optimizer_generator.pt",

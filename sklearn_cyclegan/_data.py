@@ -31,9 +31,11 @@ class CycleGANData:
         self.source = source
         self.class_sizes = np.array([len(t) for t in targets])
         n_features = targets[0].shape[1]
-        padded = np.zeros((len(targets), self.class_sizes.max(), n_features), np.float32)
+        padded = np.zeros(
+            (len(targets), self.class_sizes.max(), n_features), np.float32
+        )
         for k, rows in enumerate(targets):
-            padded[k, :len(rows)] = rows
+            padded[k, : len(rows)] = rows
         # One padded (K, n_max, d) tensor lets a single gather fetch all classes.
         self.targets = torch.from_numpy(padded)
         self.rng = rng
@@ -65,12 +67,15 @@ class EpochBatches:
 
     def __iter__(self):
         data, rng, size = self.data, self.data.rng, self.n_batches * self.batch_size
-        source_idx = np.stack([
-            rng.choice(data.source.n_rows, size, replace=False) for _ in range(data.n_classes)
-        ])
-        target_idx = torch.from_numpy(np.stack([
-            rng.permutation(n)[:size] for n in data.class_sizes
-        ])).to(self.device)
+        source_idx = np.stack(
+            [
+                rng.choice(data.source.n_rows, size, replace=False)
+                for _ in range(data.n_classes)
+            ]
+        )
+        target_idx = torch.from_numpy(
+            np.stack([rng.permutation(n)[:size] for n in data.class_sizes])
+        ).to(self.device)
         classes = torch.arange(data.n_classes, device=self.device)[:, None]
         for start in range(0, size, self.batch_size):
             stop = start + self.batch_size

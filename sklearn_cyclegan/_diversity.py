@@ -14,8 +14,12 @@ import warnings
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-__all__ = ["ModeCollapseWarning", "COLLAPSE_THRESHOLD", "diversity_ratios",
-           "warn_if_collapsed"]
+__all__ = [
+    "ModeCollapseWarning",
+    "COLLAPSE_THRESHOLD",
+    "diversity_ratios",
+    "warn_if_collapsed",
+]
 
 #: A class whose ratio falls below this warns.  A fresh draw from the real
 #: distribution gives about 1 (tests/test_reliability.py::test_diversity_ratio_scale);
@@ -73,8 +77,9 @@ def diversity_ratios(real, synthetic):
 
 def warn_if_collapsed(ratios, classes, threshold=COLLAPSE_THRESHOLD):
     """Issue one ``ModeCollapseWarning`` naming every collapsed class."""
-    collapsed = [(c, r) for c, r in zip(np.asarray(classes).tolist(), ratios)
-                 if r < threshold]
+    collapsed = [
+        (c, r) for c, r in zip(np.asarray(classes).tolist(), ratios) if r < threshold
+    ]
     if collapsed:
         detail = ", ".join(f"{c!r}: {r:.3g}" for c, r in collapsed)
         warnings.warn(

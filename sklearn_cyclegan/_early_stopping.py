@@ -61,10 +61,14 @@ class ValidationDistance(Callback):
         self.source_rows = source_rows
 
     def on_train_begin(self, net, **kwargs):
-        self.valid_quantiles_ = torch.stack([
-            torch.quantile(torch.as_tensor(rows, dtype=torch.float32), QUANTILES, dim=0)
-            for rows in self.valid_rows
-        ])
+        self.valid_quantiles_ = torch.stack(
+            [
+                torch.quantile(
+                    torch.as_tensor(rows, dtype=torch.float32), QUANTILES, dim=0
+                )
+                for rows in self.valid_rows
+            ]
+        )
 
     def on_epoch_end(self, net, **kwargs):
         if net.phase_ != "joint":
@@ -84,11 +88,25 @@ class JointEarlyStopping(EarlyStopping):
     gets ``stopped_early=True``.
     """
 
-    def __init__(self, monitor="valid_distance", patience=10, threshold=1e-4,
-                 threshold_mode="rel", lower_is_better=True, sink=print, load_best=True):
-        super().__init__(monitor=monitor, patience=patience, threshold=threshold,
-                         threshold_mode=threshold_mode, lower_is_better=lower_is_better,
-                         sink=sink, load_best=load_best)
+    def __init__(
+        self,
+        monitor="valid_distance",
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        lower_is_better=True,
+        sink=print,
+        load_best=True,
+    ):
+        super().__init__(
+            monitor=monitor,
+            patience=patience,
+            threshold=threshold,
+            threshold_mode=threshold_mode,
+            lower_is_better=lower_is_better,
+            sink=sink,
+            load_best=load_best,
+        )
 
     def on_epoch_end(self, net, **kwargs):
         if self.monitor not in net.history[-1]:

@@ -86,14 +86,25 @@ class CycleGANLoss(torch.nn.Module):
         loss = d_target + d_source
         return {"loss": loss, "discriminator_loss": loss}
 
-    def generators(self, fake_target_logits, fake_source_logits, cycle_source, source,
-                   cycle_target, target, class_logits):
-        adversarial = (adversarial_loss(fake_target_logits, self.real_label)
-                       + adversarial_loss(fake_source_logits, self.real_label))
+    def generators(
+        self,
+        fake_target_logits,
+        fake_source_logits,
+        cycle_source,
+        source,
+        cycle_target,
+        target,
+        class_logits,
+    ):
+        adversarial = adversarial_loss(
+            fake_target_logits, self.real_label
+        ) + adversarial_loss(fake_source_logits, self.real_label)
         cycle = cycle_loss(cycle_source, source) + cycle_loss(cycle_target, target)
         n_classes, n_rows = target.shape[:2]
         classification = classification_loss(class_logits, n_classes, n_rows)
-        loss = adversarial + self.lambda_cycle * cycle + self.lambda_cls * classification
+        loss = (
+            adversarial + self.lambda_cycle * cycle + self.lambda_cls * classification
+        )
         return {
             "loss": loss,
             "adversarial_loss": adversarial,

@@ -40,7 +40,7 @@ def dropout(x, p):
         return x * 0.0
     words = torch.empty(-(-x.numel() // 4), dtype=torch.int64).random_(-(1 << 63), None)
     # float32 holds every 16-bit integer exactly; half precisions do not.
-    noise = words.view(torch.int16)[:x.numel()].view(x.shape).to(torch.float32)
+    noise = words.view(torch.int16)[: x.numel()].view(x.shape).to(torch.float32)
     mask = noise.lt_(kept - _LEVELS // 2).mul_(_LEVELS / kept)
     return x * mask.to(x.dtype)
 
@@ -107,8 +107,15 @@ class GroupedMLP(nn.Module):
         Slope of the leaky ReLU.
     """
 
-    def __init__(self, n_groups, in_features, out_features, hidden, dropout=0.0,
-                 negative_slope=0.2):
+    def __init__(
+        self,
+        n_groups,
+        in_features,
+        out_features,
+        hidden,
+        dropout=0.0,
+        negative_slope=0.2,
+    ):
         super().__init__()
         sizes = [in_features, *hidden, out_features]
         self.layers = nn.ModuleList(
@@ -156,9 +163,17 @@ class CycleGANModule(nn.Module):
     negative_slope : float, default=0.2
     """
 
-    def __init__(self, n_classes, n_features, generator_hidden=(1000, 500, 1000),
-                 discriminator_hidden=(1000, 1000), classifier_hidden=(100, 100),
-                 dropout=0.2, classifier_dropout=0.5, negative_slope=0.2):
+    def __init__(
+        self,
+        n_classes,
+        n_features,
+        generator_hidden=(1000, 500, 1000),
+        discriminator_hidden=(1000, 1000),
+        classifier_hidden=(100, 100),
+        dropout=0.2,
+        classifier_dropout=0.5,
+        negative_slope=0.2,
+    ):
         super().__init__()
         self.n_classes = n_classes
         self.n_features = n_features
@@ -170,7 +185,9 @@ class CycleGANModule(nn.Module):
         self.inverse = net(n_features, generator_hidden, dropout)
         self.discriminator_target = net(1, discriminator_hidden, dropout)
         self.discriminator_source = net(1, discriminator_hidden, dropout)
-        self.classifier = net(n_classes, classifier_hidden, classifier_dropout, groups=1)
+        self.classifier = net(
+            n_classes, classifier_hidden, classifier_dropout, groups=1
+        )
 
     def generator_parameters(self):
         """Parameters trained by the generator optimiser (G, F and C)."""

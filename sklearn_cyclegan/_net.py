@@ -63,13 +63,33 @@ class CycleGANNet(NeuralNet):
     # prefix from an ``optimizer_`` attribute, which this net does not have.
     prefixes_ = [*NeuralNet.prefixes_, "optimizer"]
 
-    def __init__(self, module=CycleGANModule, *, criterion=CycleGANLoss,
-                 optimizer=torch.optim.Adam, lr=2e-4, max_epochs=100, pretrain_epochs=100,
-                 batch_size=64, generator_steps=2, lr_decay_every=50, lr_decay=0.8,
-                 train_split=None, **kwargs):
-        super().__init__(module, criterion, optimizer=optimizer, lr=lr,
-                         max_epochs=max_epochs, batch_size=batch_size,
-                         iterator_train=EpochBatches, train_split=train_split, **kwargs)
+    def __init__(
+        self,
+        module=CycleGANModule,
+        *,
+        criterion=CycleGANLoss,
+        optimizer=torch.optim.Adam,
+        lr=2e-4,
+        max_epochs=100,
+        pretrain_epochs=100,
+        batch_size=64,
+        generator_steps=2,
+        lr_decay_every=50,
+        lr_decay=0.8,
+        train_split=None,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            iterator_train=EpochBatches,
+            train_split=train_split,
+            **kwargs,
+        )
         self.pretrain_epochs = pretrain_epochs
         self.generator_steps = generator_steps
         self.lr_decay_every = lr_decay_every
@@ -79,7 +99,10 @@ class CycleGANNet(NeuralNet):
     def _default_callbacks(self):
         return [
             ("epoch_timer", EpochTimer()),
-            *[(name, PassthroughScoring(name=name, on_train=True)) for name in LOSS_TERMS],
+            *[
+                (name, PassthroughScoring(name=name, on_train=True))
+                for name in LOSS_TERMS
+            ],
             ("lr_decay", StepDecay(self.lr_decay_every, self.lr_decay)),
             ("divergence_guard", DivergenceGuard()),
             ("print_log", PrintLog(keys_ignored=["train_batch_count", "phase"])),
@@ -94,8 +117,10 @@ class CycleGANNet(NeuralNet):
 
     def initialize_optimizer(self, triggered_directly=None):
         module = self.module_
-        pretrain = [*module.generator.named_parameters("generator"),
-                    *module.inverse.named_parameters("inverse")]
+        pretrain = [
+            *module.generator.named_parameters("generator"),
+            *module.inverse.named_parameters("inverse"),
+        ]
         roles = {
             "optimizer_pretrain_": pretrain,
             "optimizer_discriminator_": [
@@ -103,7 +128,8 @@ class CycleGANNet(NeuralNet):
                 *module.discriminator_source.named_parameters("discriminator_source"),
             ],
             "optimizer_generator_": [
-                *pretrain, *module.classifier.named_parameters("classifier")
+                *pretrain,
+                *module.classifier.named_parameters("classifier"),
             ],
         }
         for name, named_parameters in roles.items():
@@ -119,7 +145,9 @@ class CycleGANNet(NeuralNet):
 
     def get_dataset(self, X, y=None):
         if not isinstance(X, CycleGANData):
-            raise TypeError(f"CycleGANNet.fit expects CycleGANData, got {type(X).__name__}.")
+            raise TypeError(
+                f"CycleGANNet.fit expects CycleGANData, got {type(X).__name__}."
+            )
         return X
 
     def get_iterator(self, dataset, training=False):
@@ -137,8 +165,10 @@ class CycleGANNet(NeuralNet):
         module, optimizer = self.module_, self.optimizer_pretrain_
         optimizer.zero_grad(set_to_none=True)
         terms = self.criterion_.pretraining(
-            module.inverse(module.generator(source)), source,
-            module.generator(module.inverse(target)), target,
+            module.inverse(module.generator(source)),
+            source,
+            module.generator(module.inverse(target)),
+            target,
         )
         terms["loss"].backward()
         optimizer.step()
@@ -152,8 +182,10 @@ class CycleGANNet(NeuralNet):
             fake_source = module.inverse(target)
         optimizer.zero_grad(set_to_none=True)
         terms = self.criterion_.discriminators(
-            module.discriminator_target(target), module.discriminator_target(fake_target),
-            module.discriminator_source(source), module.discriminator_source(fake_source),
+            module.discriminator_target(target),
+            module.discriminator_target(fake_target),
+            module.discriminator_source(source),
+            module.discriminator_source(fake_source),
         )
         terms["loss"].backward()
         optimizer.step()
@@ -174,8 +206,10 @@ class CycleGANNet(NeuralNet):
             terms = self.criterion_.generators(
                 module.discriminator_target(fake_target),
                 module.discriminator_source(fake_source),
-                module.inverse(fake_target), source,
-                module.generator(fake_source), target,
+                module.inverse(fake_target),
+                source,
+                module.generator(fake_source),
+                target,
                 module.classify(fake_target),
             )
             terms["loss"].backward()
@@ -223,7 +257,7 @@ class CycleGANNet(NeuralNet):
         out = []
         with torch.no_grad():
             for start in range(0, rows.shape[1], chunk_rows):
-                chunk = rows[:, start:start + chunk_rows].to(self.device)
+                chunk = rows[:, start : start + chunk_rows].to(self.device)
                 out.append(self.module_.generator(chunk, groups).cpu())
         if len(out) == 1:
             return out[0]
@@ -238,5 +272,7 @@ def _fusable(optimizer, kwargs, module):
         return False
     if any(kwargs.get(key) for key in ("differentiable", "capturable")):
         return False
-    return all(p.is_floating_point() and p.device.type in FUSED_DEVICES
-               for p in module.parameters())
+    return all(
+        p.is_floating_point() and p.device.type in FUSED_DEVICES
+        for p in module.parameters()
+    )

@@ -255,15 +255,38 @@ class CycleGANOversampler(BaseOverSampler):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, sampling_strategy="auto", source=None, preset="fast",
-                 generator_hidden=None, discriminator_hidden=None, classifier_hidden=None,
-                 pretrain_epochs=None, max_epochs=None, lambda_cycle=5.0, lambda_cls=2.0,
-                 real_label=0.9, dropout=0.2, classifier_dropout=0.5, negative_slope=0.2,
-                 batch_size=64, lr=None, betas=None, lr_decay=0.8, lr_decay_every=50,
-                 generator_steps=None,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10,
-                 callbacks=None, net_params=None, device="auto", verbose=0,
-                 random_state=None):
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        source=None,
+        preset="fast",
+        generator_hidden=None,
+        discriminator_hidden=None,
+        classifier_hidden=None,
+        pretrain_epochs=None,
+        max_epochs=None,
+        lambda_cycle=5.0,
+        lambda_cls=2.0,
+        real_label=0.9,
+        dropout=0.2,
+        classifier_dropout=0.5,
+        negative_slope=0.2,
+        batch_size=64,
+        lr=None,
+        betas=None,
+        lr_decay=0.8,
+        lr_decay_every=50,
+        generator_steps=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        callbacks=None,
+        net_params=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.source = source
         self.preset = preset
@@ -296,8 +319,10 @@ class CycleGANOversampler(BaseOverSampler):
     # -- validation ------------------------------------------------------------
 
     def _check_X_y(self, X, y, accept_sparse=False):
-        if sp.issparse(X) or isinstance(getattr(X, "dtypes", None), pd.Series) and any(
-            isinstance(t, pd.SparseDtype) for t in X.dtypes
+        if (
+            sp.issparse(X)
+            or isinstance(getattr(X, "dtypes", None), pd.Series)
+            and any(isinstance(t, pd.SparseDtype) for t in X.dtypes)
         ):
             raise TypeError(
                 "CycleGANOversampler does not accept sparse input; "
@@ -318,7 +343,9 @@ class CycleGANOversampler(BaseOverSampler):
     def _hidden(self, name):
         sizes = tuple(np.atleast_1d(self._resolved(name)).tolist())
         if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-            raise ValueError(f"{name} must be a sequence of positive integers, got {sizes!r}.")
+            raise ValueError(
+                f"{name} must be a sequence of positive integers, got {sizes!r}."
+            )
         return sizes
 
     def _betas(self):
@@ -328,14 +355,18 @@ class CycleGANOversampler(BaseOverSampler):
         return betas
 
     def _check_classes(self, y):
-        classes, y_encoded, counts = np.unique(y, return_inverse=True, return_counts=True)
+        classes, y_encoded, counts = np.unique(
+            y, return_inverse=True, return_counts=True
+        )
         if len(classes) < 2:
             raise ValueError(
                 f"CycleGANOversampler needs at least 2 classes; y has {len(classes)} class."
             )
         small = counts < MIN_CLASS_ROWS
         if small.any():
-            detail = ", ".join(f"{c!r}: {n}" for c, n in zip(classes[small], counts[small]))
+            detail = ", ".join(
+                f"{c!r}: {n}" for c, n in zip(classes[small], counts[small])
+            )
             raise ValueError(
                 f"Every class needs at least {MIN_CLASS_ROWS} rows to train its CycleGAN; "
                 f"too few rows in class {detail}."
@@ -359,8 +390,9 @@ class CycleGANOversampler(BaseOverSampler):
             source = source[list(self.feature_names_in_)]
         if not isinstance(source, np.memmap):
             # Finite values are checked while the scaler streams over the rows.
-            source = check_array(source, dtype="numeric", ensure_all_finite=False,
-                                 input_name="source")
+            source = check_array(
+                source, dtype="numeric", ensure_all_finite=False, input_name="source"
+            )
         if source.ndim != 2 or source.shape[1] != X.shape[1]:
             raise ValueError(
                 f"source has {source.shape[1] if source.ndim == 2 else source.shape} "
@@ -368,18 +400,26 @@ class CycleGANOversampler(BaseOverSampler):
                 "same features."
             )
         if source.shape[0] < MIN_CLASS_ROWS:
-            raise ValueError(f"source needs at least {MIN_CLASS_ROWS} rows, got {source.shape[0]}.")
+            raise ValueError(
+                f"source needs at least {MIN_CLASS_ROWS} rows, got {source.shape[0]}."
+            )
         return source
 
     def _check_device(self):
-        device = "cuda" if self.device == "auto" and torch.cuda.is_available() else self.device
+        device = (
+            "cuda"
+            if self.device == "auto" and torch.cuda.is_available()
+            else self.device
+        )
         device = "cpu" if device == "auto" else device
         try:
             torch.device(device)
         except RuntimeError as exc:
             raise ValueError(f"device={self.device!r} is not a torch device.") from exc
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(f"device={self.device!r} was asked for, but CUDA is not available.")
+            raise ValueError(
+                f"device={self.device!r} was asked for, but CUDA is not available."
+            )
         return device
 
     # -- fitting ---------------------------------------------------------------
@@ -391,8 +431,15 @@ class CycleGANOversampler(BaseOverSampler):
         callbacks += list(self.callbacks or [])
         if validation is not None:
             # After the user's callbacks, so a checkpoint still saves the last epoch.
-            callbacks.append(("early_stopping", JointEarlyStopping(
-                patience=self.n_iter_no_change, sink=print if self.verbose else _silent)))
+            callbacks.append(
+                (
+                    "early_stopping",
+                    JointEarlyStopping(
+                        patience=self.n_iter_no_change,
+                        sink=print if self.verbose else _silent,
+                    ),
+                )
+            )
         if self.verbose == 1:
             callbacks.append(("progress", EpochProgress()))
         return CycleGANNet(
@@ -435,20 +482,33 @@ class CycleGANOversampler(BaseOverSampler):
         validation, train = None, np.ones(len(y_encoded), dtype=bool)
         if self.early_stopping:
             validation_rng = np.random.default_rng([batch_seed, 2])
-            train = ~split_validation(y_encoded, len(self.classes_), self.validation_fraction,
-                                      validation_rng, MIN_CLASS_ROWS)
+            train = ~split_validation(
+                y_encoded,
+                len(self.classes_),
+                self.validation_fraction,
+                validation_rng,
+                MIN_CLASS_ROWS,
+            )
             picks = validation_rng.choice(
-                self._source.n_rows, min(self._source.n_rows, VALIDATION_SOURCE_ROWS),
-                replace=False)
-            validation = ([X_scaled[~train & (y_encoded == k)]
-                           for k in range(len(self.classes_))], self._source.take(picks))
+                self._source.n_rows,
+                min(self._source.n_rows, VALIDATION_SOURCE_ROWS),
+                replace=False,
+            )
+            validation = (
+                [
+                    X_scaled[~train & (y_encoded == k)]
+                    for k in range(len(self.classes_))
+                ],
+                self._source.take(picks),
+            )
         data = CycleGANData(
             self._source,
             [X_scaled[train & (y_encoded == k)] for k in range(len(self.classes_))],
             np.random.default_rng(batch_seed),
         )
-        self.net_ = self._build_net(len(self.classes_), X.shape[1], seed=batch_seed,
-                                    validation=validation)
+        self.net_ = self._build_net(
+            len(self.classes_), X.shape[1], seed=batch_seed, validation=validation
+        )
         with _seeded_torch(torch_seed, self.device_):
             self.net_.fit(data)
         self.history_ = self.net_.history
@@ -458,8 +518,10 @@ class CycleGANOversampler(BaseOverSampler):
 
         counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
         X_new, y_new = self._generate(counts, np.random.default_rng(self._sample_seed))
-        return (np.vstack([X, X_new.astype(X.dtype, copy=False)]),
-                np.concatenate([y, y_new.astype(y.dtype, copy=False)]))
+        return (
+            np.vstack([X, X_new.astype(X.dtype, copy=False)]),
+            np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
+        )
 
     def _warn_if_interrupted(self):
         planned = self.net_.pretrain_epochs + self.net_.max_epochs
@@ -469,18 +531,24 @@ class CycleGANOversampler(BaseOverSampler):
                 f"CycleGAN training stopped at epoch {done} of {planned} (interrupted); "
                 "the synthetic rows come from the partly trained networks. Pass a "
                 "TrainingCheckpoint in callbacks to be able to resume.",
-                UserWarning, stacklevel=4,
+                UserWarning,
+                stacklevel=4,
             )
 
     def _diversity(self, X_scaled, y_encoded):
         """Per class, spread of synthetic rows relative to real rows (see _diversity)."""
         rng = np.random.default_rng([self._sample_seed, 1])
-        n_rows = [min(int(np.sum(y_encoded == k)), self._source.n_rows, MAX_ROWS)
-                  for k in range(len(self.classes_))]
+        n_rows = [
+            min(int(np.sum(y_encoded == k)), self._source.n_rows, MAX_ROWS)
+            for k in range(len(self.classes_))
+        ]
         X_syn, _ = self._generate(dict(zip(self.classes_, n_rows)), rng)
-        synthetic = np.split(self._target_scaler.transform(X_syn), np.cumsum(n_rows)[:-1])
-        real = [rng.permutation(X_scaled[y_encoded == k])[:n]
-                for k, n in enumerate(n_rows)]
+        synthetic = np.split(
+            self._target_scaler.transform(X_syn), np.cumsum(n_rows)[:-1]
+        )
+        real = [
+            rng.permutation(X_scaled[y_encoded == k])[:n] for k, n in enumerate(n_rows)
+        ]
         return diversity_ratios(real, synthetic)
 
     # -- generation ------------------------------------------------------------
@@ -489,7 +557,9 @@ class CycleGANOversampler(BaseOverSampler):
         """Exactly ``counts[c]`` synthetic rows of each class ``c``, class by class."""
         n_source = self._source.n_rows
         classes = [k for k, c in enumerate(self.classes_) if counts.get(c, 0) > 0]
-        sizes = np.array([int(counts[self.classes_[k]]) for k in classes], dtype=np.int64)
+        sizes = np.array(
+            [int(counts[self.classes_[k]]) for k in classes], dtype=np.int64
+        )
         X_new = np.empty((int(sizes.sum()), self.n_features_in_))
         if not classes:
             return X_new, self.classes_[:0]
@@ -504,8 +574,10 @@ class CycleGANOversampler(BaseOverSampler):
         # place in the output, so no second copy of all rows is ever held.
         for start in range(0, sizes.max(), GENERATION_ROWS):
             active = np.flatnonzero(sizes > start)
-            rows = self._source.take(picks[active, start:start + GENERATION_ROWS])
-            generated = self.net_.transfer(rows, groups=[classes[i] for i in active]).numpy()
+            rows = self._source.take(picks[active, start : start + GENERATION_ROWS])
+            generated = self.net_.transfer(
+                rows, groups=[classes[i] for i in active]
+            ).numpy()
             if not np.isfinite(generated).all():
                 raise DivergenceError(
                     "The generators produced non-finite rows; training diverged. Lower the "
@@ -514,7 +586,7 @@ class CycleGANOversampler(BaseOverSampler):
             for block, i in zip(generated, active):
                 n = min(sizes[i] - start, GENERATION_ROWS)
                 at = offsets[i] + start
-                self._target_scaler.inverse_transform(block[:n], out=X_new[at:at + n])
+                self._target_scaler.inverse_transform(block[:n], out=X_new[at : at + n])
         self._source.release()
         return X_new, np.repeat(self.classes_[classes], sizes)
 
@@ -541,12 +613,16 @@ class CycleGANOversampler(BaseOverSampler):
             counts = dict(n_samples)
         else:
             if not isinstance(n_samples, Integral) or n_samples < 0:
-                raise ValueError(f"n_samples must be a non-negative int or a dict, got {n_samples!r}.")
+                raise ValueError(
+                    f"n_samples must be a non-negative int or a dict, got {n_samples!r}."
+                )
             wanted = self.classes_ if classes is None else np.asarray(classes)
             counts = {c: int(n_samples) for c in wanted}
         unknown = [c for c in counts if c not in set(self.classes_.tolist())]
         if unknown:
-            raise ValueError(f"Unknown classes {unknown}; the sampler was fitted on {self.classes_.tolist()}.")
+            raise ValueError(
+                f"Unknown classes {unknown}; the sampler was fitted on {self.classes_.tolist()}."
+            )
         if random_state is None:
             rng = np.random.default_rng(self._sample_seed)
         else:
@@ -571,14 +647,20 @@ class CycleGANOversampler(BaseOverSampler):
         check_is_fitted(self, "net_")
         matches = np.flatnonzero(self.classes_ == target_class)
         if matches.size != 1:
-            raise ValueError(f"Unknown class {target_class!r}; fitted classes are {self.classes_.tolist()}.")
+            raise ValueError(
+                f"Unknown class {target_class!r}; fitted classes are {self.classes_.tolist()}."
+            )
         if isinstance(X_source, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             X_source = X_source[list(self.feature_names_in_)]
         rows = check_array(X_source, dtype="numeric", input_name="X_source")
         if rows.shape[1] != self.n_features_in_:
-            raise ValueError(f"X_source has {rows.shape[1]} features, expected {self.n_features_in_}.")
+            raise ValueError(
+                f"X_source has {rows.shape[1]} features, expected {self.n_features_in_}."
+            )
         scaled = self._source.scaler.transform(rows).astype(np.float32)
-        generated = self.net_.transfer(torch.from_numpy(scaled)[None], groups=matches).numpy()[0]
+        generated = self.net_.transfer(
+            torch.from_numpy(scaled)[None], groups=matches
+        ).numpy()[0]
         return self._wrap(self._target_scaler.inverse_transform(generated))
 
     def _wrap(self, X):
@@ -608,20 +690,31 @@ def _check_feature_types(X):
     float", or numpy's "at least one array or dtype is required" for a
     DataFrame without columns) do not say what to do.
     """
-    hint = ("CycleGANOversampler generates numeric features only; one-hot encode "
-            "categorical columns first (e.g. sklearn.preprocessing.OneHotEncoder in a "
-            "ColumnTransformer placed before the sampler in an imblearn Pipeline).")
+    hint = (
+        "CycleGANOversampler generates numeric features only; one-hot encode "
+        "categorical columns first (e.g. sklearn.preprocessing.OneHotEncoder in a "
+        "ColumnTransformer placed before the sampler in an imblearn Pipeline)."
+    )
     dtypes = getattr(X, "dtypes", None)
     if isinstance(dtypes, pd.Series):
         if len(dtypes) == 0:
             raise ValueError("X has no columns; at least 1 feature is required.")
-        bad = [name for name, t in dtypes.items()
-               if isinstance(t, pd.CategoricalDtype)
-               or not (pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
-                       or t == object and _holds_numbers(X[name]))]
+        bad = [
+            name
+            for name, t in dtypes.items()
+            if isinstance(t, pd.CategoricalDtype)
+            or not (
+                pd.api.types.is_numeric_dtype(t)
+                or pd.api.types.is_bool_dtype(t)
+                or t == object
+                and _holds_numbers(X[name])
+            )
+        ]
         if bad:
-            raise TypeError(f"X has {len(bad)} non-numeric column(s), e.g. "
-                            f"{[str(b) for b in bad[:5]]}. {hint}")
+            raise TypeError(
+                f"X has {len(bad)} non-numeric column(s), e.g. "
+                f"{[str(b) for b in bad[:5]]}. {hint}"
+            )
         return
     array = X if hasattr(X, "dtype") else None
     if array is None:
@@ -635,8 +728,10 @@ def _check_feature_types(X):
         except (TypeError, ValueError) as exc:
             raise TypeError(f"X holds non-numeric values ({exc}). {hint}") from None
         if not _holds_numbers(array.ravel()):
-            raise TypeError(f"X holds numbers written as strings or dates (dtype "
-                            f"{array.dtype}); convert them with X.astype(float). {hint}")
+            raise TypeError(
+                f"X holds numbers written as strings or dates (dtype "
+                f"{array.dtype}); convert them with X.astype(float). {hint}"
+            )
 
 
 def _check_float32_range(scaler, name):
@@ -651,15 +746,25 @@ def _check_float32_range(scaler, name):
 
 def _holds_numbers(values):
     return pd.api.types.infer_dtype(values, skipna=False) in {
-        "integer", "floating", "mixed-integer-float", "decimal", "boolean", "empty"}
+        "integer",
+        "floating",
+        "mixed-integer-float",
+        "decimal",
+        "boolean",
+        "empty",
+    }
 
 
 def _integer_columns(X):
     """Which columns hold integers (or booleans), so synthetic values are rounded."""
     dtypes = getattr(X, "dtypes", None)
     if isinstance(dtypes, pd.Series):
-        return np.array([pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t)
-                         for t in dtypes])
+        return np.array(
+            [
+                pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t)
+                for t in dtypes
+            ]
+        )
     dtype = getattr(X, "dtype", None)
     if dtype is not None and getattr(X, "ndim", 0) == 2 and dtype.kind in "iub":
         return np.ones(X.shape[1], dtype=bool)

@@ -39,7 +39,7 @@ def release_pages(array):
 
 def _iter_chunks(array, chunk_rows=CHUNK_ROWS):
     for start in range(0, array.shape[0], chunk_rows):
-        yield np.asarray(array[start:start + chunk_rows])
+        yield np.asarray(array[start : start + chunk_rows])
         release_pages(array)
 
 
@@ -88,7 +88,7 @@ class SourceRows:
         # so a few hundred scattered rows would make most of the file resident:
         # read a block at a time and drop its pages before the next.
         for start in range(0, flat.size, TAKE_BLOCK_ROWS):
-            block = order[start:start + TAKE_BLOCK_ROWS]
+            block = order[start : start + TAKE_BLOCK_ROWS]
             rows[block] = self.source[flat[block]]
             release_pages(self.source)
         return self._to_scaled(rows).reshape(*np.shape(indices), -1)
@@ -137,6 +137,8 @@ class TargetScaler:
         if self.integer_columns is not None and self.integer_columns.any():
             cols = self.integer_columns
             out[:, cols] = np.clip(
-                np.rint(out[:, cols]), self.scaler_.data_min_[cols], self.scaler_.data_max_[cols]
+                np.rint(out[:, cols]),
+                self.scaler_.data_min_[cols],
+                self.scaler_.data_max_[cols],
             )
         return out

@@ -33,7 +33,7 @@ def _import_opensmile():
     except ImportError as exc:
         raise ImportError(
             "OpenSmileFeatures needs the optional 'opensmile' package; install it with "
-            "pip install \"sklearn-cyclegan[audio]\"."
+            'pip install "sklearn-cyclegan[audio]".'
         ) from exc
     return opensmile
 
@@ -143,8 +143,11 @@ class OpenSmileFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "smile_")
         paths = _check_paths(X, must_exist=True)
         if not paths:
-            return pd.DataFrame(columns=self.feature_names_out_, dtype=np.float32,
-                                index=pd.Index([], name="file"))
+            return pd.DataFrame(
+                columns=self.feature_names_out_,
+                dtype=np.float32,
+                index=pd.Index([], name="file"),
+            )
         frame = self.smile_.process_files(paths)
         # openSMILE indexes by (file, start, end); one row per file is all we ask for.
         return frame.set_axis(pd.Index(paths, name="file"), axis=0)

@@ -48,79 +48,145 @@ class CLIError(Exception):
 
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog=PROG, description=DESCRIPTION,
+        prog=PROG,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    parser.add_argument("--debug", action="store_true",
-                        help="show the full traceback when something fails")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the full traceback when something fails",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     demo = commands.add_parser(
-        "demo", help="balance an imbalanced scikit-learn data set and compare scores",
+        "demo",
+        help="balance an imbalanced scikit-learn data set and compare scores",
         description="Make load_breast_cancer imbalanced (40 malignant rows left), "
-                    "over-sample the training half with SMOTE and with CycleGANOversampler, "
-                    "and print class counts and the balanced accuracy of a logistic "
-                    "regression on the test half.  Takes about half a minute on two CPU cores.",
+        "over-sample the training half with SMOTE and with CycleGANOversampler, "
+        "and print class counts and the balanced accuracy of a logistic "
+        "regression on the test half.  Takes about half a minute on two CPU cores.",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    demo.add_argument("--threads", type=int, default=1,
-                      help="torch CPU threads (default: 1; the demo's networks are too small "
-                           "to gain from more, and extra threads thrash on a busy machine)")
+    demo.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch CPU threads (default: 1; the demo's networks are too small "
+        "to gain from more, and extra threads thrash on a busy machine)",
+    )
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
 
     augment = commands.add_parser(
-        "augment", help="add synthetic rows to a CSV or Parquet table",
+        "augment",
+        help="add synthetic rows to a CSV or Parquet table",
         description="Fit CycleGANOversampler on a table and write it back with synthetic rows.",
-        epilog=AUGMENT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=AUGMENT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    augment.add_argument("input", type=Path, help="table to balance (.csv, .csv.gz, .parquet)")
-    augment.add_argument("-o", "--output", type=Path, required=True,
-                         help="where to write the result; the suffix picks CSV or Parquet")
-    augment.add_argument("--label", required=True, help="name of the class label column")
-    augment.add_argument("--group", help="grouping column (e.g. speaker): kept, empty for "
-                                         "synthetic rows, never a feature")
-    augment.add_argument("--exclude", action="append", default=[], metavar="COLUMNS",
-                         help="other non-feature columns (ids, file names), kept like --group; "
-                              "comma-separated or repeated: --exclude file,gender")
-    augment.add_argument("--source", help="unlabelled source table (.csv, .parquet) with the "
-                                          "same feature columns, or a .npy array that is "
-                                          "memory-mapped; default: the input's own rows")
-    augment.add_argument("--sampling-strategy", default="auto", type=_sampling_strategy,
-                         metavar="STRATEGY",
-                         help="auto, minority, not minority, not majority, all, a float "
-                              "ratio (binary only), or a JSON object of the number of rows "
-                              "each class should have afterwards, such as '{\"sad\": 120}' "
-                              "(default: auto: every class as large as the largest)")
-    augment.add_argument("--preset", choices=("fast", "paper"), default="fast",
-                         help="network sizes and epochs (default: fast)")
-    augment.add_argument("--pretrain-epochs", type=int, help="override the preset's pre-training epochs")
-    augment.add_argument("--max-epochs", type=int, help="override the preset's joint-training epochs")
-    augment.add_argument("--device", default="auto", help="torch device: auto, cpu, cuda (default: auto)")
+    augment.add_argument(
+        "input", type=Path, help="table to balance (.csv, .csv.gz, .parquet)"
+    )
+    augment.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="where to write the result; the suffix picks CSV or Parquet",
+    )
+    augment.add_argument(
+        "--label", required=True, help="name of the class label column"
+    )
+    augment.add_argument(
+        "--group",
+        help="grouping column (e.g. speaker): kept, empty for "
+        "synthetic rows, never a feature",
+    )
+    augment.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="COLUMNS",
+        help="other non-feature columns (ids, file names), kept like --group; "
+        "comma-separated or repeated: --exclude file,gender",
+    )
+    augment.add_argument(
+        "--source",
+        help="unlabelled source table (.csv, .parquet) with the "
+        "same feature columns, or a .npy array that is "
+        "memory-mapped; default: the input's own rows",
+    )
+    augment.add_argument(
+        "--sampling-strategy",
+        default="auto",
+        type=_sampling_strategy,
+        metavar="STRATEGY",
+        help="auto, minority, not minority, not majority, all, a float "
+        "ratio (binary only), or a JSON object of the number of rows "
+        "each class should have afterwards, such as '{\"sad\": 120}' "
+        "(default: auto: every class as large as the largest)",
+    )
+    augment.add_argument(
+        "--preset",
+        choices=("fast", "paper"),
+        default="fast",
+        help="network sizes and epochs (default: fast)",
+    )
+    augment.add_argument(
+        "--pretrain-epochs", type=int, help="override the preset's pre-training epochs"
+    )
+    augment.add_argument(
+        "--max-epochs", type=int, help="override the preset's joint-training epochs"
+    )
+    augment.add_argument(
+        "--device", default="auto", help="torch device: auto, cpu, cuda (default: auto)"
+    )
     augment.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    augment.add_argument("--marker", default="synthetic",
-                         help="name of the column marking synthetic rows (default: synthetic)")
-    augment.add_argument("--threads", type=int,
-                         help="torch CPU threads (default: torch's choice, one per core)")
+    augment.add_argument(
+        "--marker",
+        default="synthetic",
+        help="name of the column marking synthetic rows (default: synthetic)",
+    )
+    augment.add_argument(
+        "--threads",
+        type=int,
+        help="torch CPU threads (default: torch's choice, one per core)",
+    )
     augment.add_argument("--quiet", action="store_true", help="no progress bar")
     augment.set_defaults(handler=_augment)
 
     extract = commands.add_parser(
-        "extract", help="openSMILE features of a folder of audio files",
+        "extract",
+        help="openSMILE features of a folder of audio files",
         description="Extract openSMILE functionals, one row per audio file, with a first "
-                    "column 'file' (the path relative to the folder).  Needs the audio extra: "
-                    "pip install \"sklearn-cyclegan[audio]\".  openSMILE is free for research "
-                    "and education only; see its licence.",
+        "column 'file' (the path relative to the folder).  Needs the audio extra: "
+        'pip install "sklearn-cyclegan[audio]".  openSMILE is free for research '
+        "and education only; see its licence.",
     )
     extract.add_argument("folder", type=Path, help="folder holding the audio files")
-    extract.add_argument("-o", "--output", type=Path, required=True,
-                         help="where to write the features; the suffix picks CSV or Parquet")
-    extract.add_argument("--feature-set", default="IS10_paraling", choices=_feature_sets(),
-                         help="openSMILE feature set (default: IS10_paraling, the paper's)")
-    extract.add_argument("--pattern", default="*.wav",
-                         help="file name pattern, '**/*.wav' to search sub-folders (default: *.wav)")
-    extract.add_argument("--n-jobs", type=int, default=1, help="files processed in parallel")
+    extract.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="where to write the features; the suffix picks CSV or Parquet",
+    )
+    extract.add_argument(
+        "--feature-set",
+        default="IS10_paraling",
+        choices=_feature_sets(),
+        help="openSMILE feature set (default: IS10_paraling, the paper's)",
+    )
+    extract.add_argument(
+        "--pattern",
+        default="*.wav",
+        help="file name pattern, '**/*.wav' to search sub-folders (default: *.wav)",
+    )
+    extract.add_argument(
+        "--n-jobs", type=int, default=1, help="files processed in parallel"
+    )
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
     extract.set_defaults(handler=_extract)
     return parser
@@ -142,7 +208,9 @@ def main(argv=None):
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line unless --debug
         if args.debug:
             raise
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         if not isinstance(exc, CLIError):
             message = f"{type(exc).__name__}: {message}"
         print(f"{PROG} {args.command}: error: {message}", file=sys.stderr)
@@ -151,6 +219,7 @@ def main(argv=None):
 
 
 # -- demo ----------------------------------------------------------------------
+
 
 def _demo(args):
     from collections import Counter
@@ -170,11 +239,18 @@ def _demo(args):
     names = {0: "malignant", 1: "benign"}
     rng = np.random.default_rng(args.seed)
     # Keep 40 of the 212 malignant tumours: a 9:1 imbalance.
-    kept = np.sort(np.concatenate([np.flatnonzero(y == 1),
-                                   rng.choice(np.flatnonzero(y == 0), 40, replace=False)]))
+    kept = np.sort(
+        np.concatenate(
+            [
+                np.flatnonzero(y == 1),
+                rng.choice(np.flatnonzero(y == 0), 40, replace=False),
+            ]
+        )
+    )
     X, y = X.iloc[kept].reset_index(drop=True), y.iloc[kept].map(names)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y.to_numpy(), test_size=0.5, stratify=y, random_state=args.seed)
+        X, y.to_numpy(), test_size=0.5, stratify=y, random_state=args.seed
+    )
 
     def counts(labels):
         return ", ".join(f"{k} {v}" for k, v in sorted(Counter(labels).items()))
@@ -183,13 +259,19 @@ def _demo(args):
         model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
         return balanced_accuracy_score(y_test, model.fit(X_fit, y_fit).predict(X_test))
 
-    print(f"breast cancer, training half: {counts(y_train)}; test half: {counts(y_test)}")
-    print("classifier: StandardScaler + LogisticRegression, scored by balanced accuracy "
-          "on the test half\n")
+    print(
+        f"breast cancer, training half: {counts(y_train)}; test half: {counts(y_test)}"
+    )
+    print(
+        "classifier: StandardScaler + LogisticRegression, scored by balanced accuracy "
+        "on the test half\n"
+    )
     rows = [("no over-sampling", y_train, score(X_train, y_train))]
     X_smote, y_smote = SMOTE(random_state=args.seed).fit_resample(X_train, y_train)
     rows.append(("SMOTE", y_smote, score(X_smote, y_smote)))
-    sampler = CycleGANOversampler(random_state=args.seed, verbose=0 if args.quiet else 1)
+    sampler = CycleGANOversampler(
+        random_state=args.seed, verbose=0 if args.quiet else 1
+    )
     X_cycle, y_cycle = sampler.fit_resample(X_train, y_train)
     rows.append(("CycleGANOversampler", y_cycle, score(X_cycle, y_cycle)))
 
@@ -197,11 +279,14 @@ def _demo(args):
     print(f"{'training set':<{width}}  {'class counts':<30}  balanced accuracy")
     for name, labels, value in rows:
         print(f"{name:<{width}}  {counts(labels):<30}  {value:.3f}")
-    print("\nThe source rows were the training half itself (source=None); pass an "
-          "unlabelled corpus as source= to transfer its variety into each class.")
+    print(
+        "\nThe source rows were the training half itself (source=None); pass an "
+        "unlabelled corpus as source= to transfer its variety into each class."
+    )
 
 
 # -- augment -------------------------------------------------------------------
+
 
 def _augment(args):
     import pandas as pd
@@ -210,39 +295,59 @@ def _augment(args):
 
     _table_format(args.output)  # fail before the slow part
     table = _read_table(args.input, "input")
-    excluded = [c.strip() for item in args.exclude for c in item.split(",") if c.strip()]
+    excluded = [
+        c.strip() for item in args.exclude for c in item.split(",") if c.strip()
+    ]
     kept = [c for c in [args.group, *excluded] if c is not None]
     for column in [args.label, *kept]:
         if column not in table.columns:
-            raise CLIError(f"column {column!r} is not in {args.input} "
-                           f"(columns: {_preview(table.columns)})")
+            raise CLIError(
+                f"column {column!r} is not in {args.input} "
+                f"(columns: {_preview(table.columns)})"
+            )
     if args.marker in table.columns:
-        raise CLIError(f"{args.input} already has a column {args.marker!r}; choose another "
-                       "--marker")
+        raise CLIError(
+            f"{args.input} already has a column {args.marker!r}; choose another "
+            "--marker"
+        )
     features = [c for c in table.columns if c != args.label and c not in kept]
     if not features:
-        raise CLIError("no feature columns are left after --label, --group and --exclude")
-    text = [c for c in features if not pd.api.types.is_numeric_dtype(table[c])
-            and not pd.api.types.is_bool_dtype(table[c])]
+        raise CLIError(
+            "no feature columns are left after --label, --group and --exclude"
+        )
+    text = [
+        c
+        for c in features
+        if not pd.api.types.is_numeric_dtype(table[c])
+        and not pd.api.types.is_bool_dtype(table[c])
+    ]
     if text:
-        raise CLIError(f"feature column(s) {_preview(text)} are not numeric; encode them, or "
-                       "pass them to --exclude")
+        raise CLIError(
+            f"feature column(s) {_preview(text)} are not numeric; encode them, or "
+            "pass them to --exclude"
+        )
     if table[args.label].isna().any():
-        raise CLIError(f"label column {args.label!r} has {int(table[args.label].isna().sum())} "
-                       "empty value(s)")
+        raise CLIError(
+            f"label column {args.label!r} has {int(table[args.label].isna().sum())} "
+            "empty value(s)"
+        )
 
     X, y = table[features], table[args.label].to_numpy()
     sampler = CycleGANOversampler(
         sampling_strategy=_match_labels(args.sampling_strategy, y),
         source=_read_source(args.source),
-        preset=args.preset, pretrain_epochs=args.pretrain_epochs,
-        max_epochs=args.max_epochs, device=args.device,
-        verbose=0 if args.quiet else 1, random_state=args.seed,
+        preset=args.preset,
+        pretrain_epochs=args.pretrain_epochs,
+        max_epochs=args.max_epochs,
+        device=args.device,
+        verbose=0 if args.quiet else 1,
+        random_state=args.seed,
     )
     X_res, y_res = sampler.fit_resample(X, y)
     n = len(table)
-    synthetic = pd.DataFrame(X_res.iloc[n:] if hasattr(X_res, "iloc") else X_res[n:],
-                             columns=features).reset_index(drop=True)
+    synthetic = pd.DataFrame(
+        X_res.iloc[n:] if hasattr(X_res, "iloc") else X_res[n:], columns=features
+    ).reset_index(drop=True)
     synthetic[args.label] = y_res[n:]
     for column in kept:
         # Nullable integers, so empty cells of synthetic rows keep ids like 3 from becoming 3.0.
@@ -254,8 +359,10 @@ def _augment(args):
     _write_table(result, args.output)
     added = pd.Series(y_res[n:]).value_counts().sort_index()
     detail = ", ".join(f"{k} +{v}" for k, v in added.items()) or "none needed"
-    print(f"wrote {len(result)} rows ({n} original, {len(synthetic)} synthetic: {detail}) "
-          f"to {args.output}")
+    print(
+        f"wrote {len(result)} rows ({n} original, {len(synthetic)} synthetic: {detail}) "
+        f"to {args.output}"
+    )
 
 
 def _sampling_strategy(text):
@@ -285,8 +392,10 @@ def _match_labels(strategy, y):
     by_text = {str(label): label for label in np.unique(y)}
     unknown = [k for k in strategy if k not in by_text]
     if unknown:
-        raise CLIError(f"--sampling-strategy names unknown class(es) {unknown}; the label "
-                       f"column holds {sorted(by_text)}")
+        raise CLIError(
+            f"--sampling-strategy names unknown class(es) {unknown}; the label "
+            f"column holds {sorted(by_text)}"
+        )
     return {by_text[k]: v for k, v in strategy.items()}
 
 
@@ -303,6 +412,7 @@ def _read_source(path):
 
 # -- extract -------------------------------------------------------------------
 
+
 def _extract(args):
     from .audio import OpenSmileFeatures
 
@@ -313,13 +423,16 @@ def _extract(args):
     if not files:
         raise CLIError(f"no files match {args.pattern!r} in {args.folder}")
     _table_format(args.output)  # fail before the slow part
-    extractor = OpenSmileFeatures(args.feature_set, n_jobs=args.n_jobs,
-                                  verbose=0 if args.quiet else 1)
+    extractor = OpenSmileFeatures(
+        args.feature_set, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1
+    )
     features = extractor.fit_transform([str(f) for f in files])
     features.insert(0, "file", [f.relative_to(args.folder).as_posix() for f in files])
     _write_table(features.reset_index(drop=True), args.output)
-    print(f"wrote {features.shape[1] - 1} {args.feature_set} features of {len(files)} files "
-          f"to {args.output}")
+    print(
+        f"wrote {features.shape[1] - 1} {args.feature_set} features of {len(files)} files "
+        f"to {args.output}"
+    )
 
 
 def _feature_sets():
@@ -330,13 +443,16 @@ def _feature_sets():
 
 # -- tables --------------------------------------------------------------------
 
+
 def _table_format(path):
     suffixes = [s.lower() for s in Path(path).suffixes]
     if suffixes and suffixes[-1] in {".gz", ".bz2", ".zip", ".xz"}:
         suffixes = suffixes[:-1]
     if not suffixes or suffixes[-1] not in TABLE_SUFFIXES:
-        raise CLIError(f"{path}: unknown table type; use .csv, .tsv, .parquet "
-                       "(CSV may be compressed, e.g. .csv.gz)")
+        raise CLIError(
+            f"{path}: unknown table type; use .csv, .tsv, .parquet "
+            "(CSV may be compressed, e.g. .csv.gz)"
+        )
     return suffixes[-1]
 
 
@@ -351,7 +467,9 @@ def _read_table(path, what):
             return pd.read_parquet(path)
         return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
     except Exception as exc:  # noqa: BLE001 - parser errors come in many types
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         raise CLIError(f"cannot read {what} {path}: {first}") from exc
 
 

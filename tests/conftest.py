@@ -15,13 +15,13 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 torch.set_num_threads(1)
 
 # Small networks and few epochs: enough to exercise every code path.
-FAST = dict(
-    generator_hidden=(16,),
-    discriminator_hidden=(16,),
-    classifier_hidden=(8,),
-    pretrain_epochs=2,
-    max_epochs=2,
-)
+FAST = {
+    "generator_hidden": (16,),
+    "discriminator_hidden": (16,),
+    "classifier_hidden": (8,),
+    "pretrain_epochs": 2,
+    "max_epochs": 2,
+}
 
 EMOTIONS = ["anger", "happy", "neutral", "sad"]
 

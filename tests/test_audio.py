@@ -26,9 +26,14 @@ def test_is09_matches_the_published_emodb_columns(wavs):
     assert features.notna().all().all()
 
 
-@pytest.mark.parametrize("feature_set, n_features", [
-    ("IS10_paraling", 1582), ("eGeMAPSv02", 88), ("emobase", 988),
-])
+@pytest.mark.parametrize(
+    "feature_set, n_features",
+    [
+        ("IS10_paraling", 1582),
+        ("eGeMAPSv02", 88),
+        ("emobase", 988),
+    ],
+)
 def test_feature_sets_have_their_published_widths(feature_set, n_features):
     extractor = OpenSmileFeatures(feature_set).fit()
     assert extractor.get_feature_names_out().shape == (n_features,)
@@ -49,4 +54,6 @@ def test_transform_needs_fit_and_existing_files(wavs, tmp_path):
 def test_pickled_extractor_gives_the_same_features(wavs):
     extractor = OpenSmileFeatures("eGeMAPSv02").fit()
     loaded = pickle.loads(pickle.dumps(extractor))
-    pd.testing.assert_frame_equal(loaded.transform(wavs[:2]), extractor.transform(wavs[:2]))
+    pd.testing.assert_frame_equal(
+        loaded.transform(wavs[:2]), extractor.transform(wavs[:2])
+    )

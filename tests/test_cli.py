@@ -16,8 +16,14 @@ TINY = ["--pretrain-epochs", "1", "--max-epochs", "1", "--quiet"]
 
 @pytest.fixture
 def table(tmp_path):
-    X, y = make_classification(n_samples=60, n_features=4, n_informative=3, n_redundant=0,
-                               weights=[0.75, 0.25], random_state=0)
+    X, y = make_classification(
+        n_samples=60,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        weights=[0.75, 0.25],
+        random_state=0,
+    )
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(4)])
     frame.insert(0, "speaker", np.arange(60) % 3)
     frame["label"] = np.where(y == 1, "rare", "common")
@@ -30,11 +36,25 @@ def table(tmp_path):
 def test_augment_appends_marked_synthetic_rows(table, tmp_path, suffix, capsys):
     frame, path = table
     out = tmp_path / f"out{suffix}"
-    status = main(["augment", str(path), "--label", "label", "--group", "speaker",
-                   "-o", str(out), *TINY])
+    status = main(
+        [
+            "augment",
+            str(path),
+            "--label",
+            "label",
+            "--group",
+            "speaker",
+            "-o",
+            str(out),
+            *TINY,
+        ]
+    )
     assert status == 0
     result = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
-    n_common, n_rare = (frame["label"] == "common").sum(), (frame["label"] == "rare").sum()
+    n_common, n_rare = (
+        (frame["label"] == "common").sum(),
+        (frame["label"] == "rare").sum(),
+    )
     assert list(result.columns) == [*frame.columns, "synthetic"]
     assert len(result) == 2 * n_common
     original = result[~result["synthetic"]].drop(columns="synthetic")
@@ -53,22 +73,46 @@ def test_augment_json_strategy_source_and_seed(table, tmp_path):
     outs = []
     for name in ["a.csv", "b.csv"]:
         out = tmp_path / name
-        assert main(["augment", str(path), "--label", "label", "--exclude", "speaker",
-                     "--source", str(source), "--sampling-strategy", json.dumps({"rare": 20}),
-                     "--seed", "3", "-o", str(out), *TINY]) == 0
+        assert (
+            main(
+                [
+                    "augment",
+                    str(path),
+                    "--label",
+                    "label",
+                    "--exclude",
+                    "speaker",
+                    "--source",
+                    str(source),
+                    "--sampling-strategy",
+                    json.dumps({"rare": 20}),
+                    "--seed",
+                    "3",
+                    "-o",
+                    str(out),
+                    *TINY,
+                ]
+            )
+            == 0
+        )
         outs.append(pd.read_csv(out))
     assert outs[0]["synthetic"].sum() == 20 - (frame["label"] == "rare").sum()
     pd.testing.assert_frame_equal(outs[0], outs[1])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--label", "missing"], "column 'missing' is not in"),
-    (["--label", "label", "--source", "nowhere.csv"], "cannot read source"),
-    (["--label", "label", "--sampling-strategy", '{"nope": 5}'], "unknown class"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--label", "missing"], "column 'missing' is not in"),
+        (["--label", "label", "--source", "nowhere.csv"], "cannot read source"),
+        (["--label", "label", "--sampling-strategy", '{"nope": 5}'], "unknown class"),
+    ],
+)
 def test_augment_errors_are_one_line(table, tmp_path, capsys, args, message):
     _, path = table
-    assert main(["augment", str(path), *args, "-o", str(tmp_path / "o.csv"), *TINY]) == 1
+    assert (
+        main(["augment", str(path), *args, "-o", str(tmp_path / "o.csv"), *TINY]) == 1
+    )
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
@@ -77,11 +121,35 @@ def test_augment_errors_are_one_line(table, tmp_path, capsys, args, message):
 def test_augment_rejects_text_features_and_unknown_output(table, tmp_path, capsys):
     frame, _ = table
     frame.assign(city="x").to_csv(tmp_path / "t.csv", index=False)
-    assert main(["augment", str(tmp_path / "t.csv"), "--label", "label",
-                 "-o", str(tmp_path / "o.csv"), *TINY]) == 1
+    assert (
+        main(
+            [
+                "augment",
+                str(tmp_path / "t.csv"),
+                "--label",
+                "label",
+                "-o",
+                str(tmp_path / "o.csv"),
+                *TINY,
+            ]
+        )
+        == 1
+    )
     assert "city" in capsys.readouterr().err
-    assert main(["augment", str(tmp_path / "t.csv"), "--label", "label",
-                 "-o", str(tmp_path / "o.txt"), *TINY]) == 1
+    assert (
+        main(
+            [
+                "augment",
+                str(tmp_path / "t.csv"),
+                "--label",
+                "label",
+                "-o",
+                str(tmp_path / "o.txt"),
+                *TINY,
+            ]
+        )
+        == 1
+    )
     assert "unknown table type" in capsys.readouterr().err
 
 
@@ -97,8 +165,22 @@ def test_extract_writes_one_row_per_file(tmp_path, capsys):
     pytest.importorskip("opensmile")
     folder = data_file("emodb_wav")
     out = tmp_path / "features.csv"
-    assert main(["extract", str(folder), "-o", str(out), "--feature-set", "eGeMAPSv02",
-                 "--pattern", "03*.wav", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "extract",
+                str(folder),
+                "-o",
+                str(out),
+                "--feature-set",
+                "eGeMAPSv02",
+                "--pattern",
+                "03*.wav",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     features = pd.read_csv(out)
     assert features.shape == (12, 1 + 88)
     assert features["file"].str.startswith("03").all()
@@ -110,8 +192,26 @@ def test_augment_emodb_with_tess_source(tmp_path):
     emodb, tess = data_file("emodb_is09.csv.gz"), data_file("tess_is09.csv.gz")
     out = tmp_path / "emodb.parquet"
     # TESS has its own speaker and label columns; the sampler keeps EmoDB's features only.
-    assert main(["augment", str(emodb), "--label", "label", "--group", "speaker",
-                 "--exclude", "file,gender", "--source", str(tess), "-o", str(out), *TINY]) == 0
+    assert (
+        main(
+            [
+                "augment",
+                str(emodb),
+                "--label",
+                "label",
+                "--group",
+                "speaker",
+                "--exclude",
+                "file,gender",
+                "--source",
+                str(tess),
+                "-o",
+                str(out),
+                *TINY,
+            ]
+        )
+        == 0
+    )
     result = pd.read_parquet(out)
     counts = result["label"].value_counts()
     assert (counts == counts.max()).all()

@@ -16,13 +16,29 @@ def test_docs_build_strict(tmp_path):
     for module in ["mkdocs", "material", "mkdocstrings_handlers.python"]:
         pytest.importorskip(module)
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--site-dir",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     api = (tmp_path / "api" / "index.html").read_text()
-    for name in ["CycleGANOversampler", "CycleGANNet", "OpenSmileFeatures", "DivergenceError"]:
+    for name in [
+        "CycleGANOversampler",
+        "CycleGANNet",
+        "OpenSmileFeatures",
+        "DivergenceError",
+    ]:
         assert name in api
     assert "{sampling_strategy}" not in api
     # Every example script is embedded whole; each reads this variable once.
@@ -37,5 +53,8 @@ def test_docs_build_strict(tmp_path):
 def test_readme_keeps_the_ci_commands():
     # .ci/run mirrors these two lines; the README and CI must not drift apart.
     readme = (ROOT / "README.md").read_text()
-    assert 'pip install "torch==2.13.0" -e ".[test,audio,docs,dask]" && sklearn-cyclegan demo' in readme
+    assert (
+        'pip install "torch==2.13.0" -e ".[test,audio,docs,dask]" && sklearn-cyclegan demo'
+        in readme
+    )
     assert "python -m pytest -q" in readme

@@ -37,11 +37,14 @@ def test_inspect_synthetic_writes_a_figure(quick):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("plot_keel_vs_smote.py", "SMOTE"),
-    ("plot_audio_to_classifier.py", "real + synthetic"),
-    ("plot_emodb_loso.py", "over 10 speakers"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("plot_keel_vs_smote.py", "SMOTE"),
+        ("plot_audio_to_classifier.py", "real + synthetic"),
+        ("plot_emodb_loso.py", "over 10 speakers"),
+    ],
+)
 def test_real_data_examples(quick, capsys, name, expected):
     if not DATA.is_dir():
         pytest.skip(f"real data {DATA} not available")
@@ -52,6 +55,11 @@ def test_real_data_examples(quick, capsys, name, expected):
 
 
 def test_every_example_is_tested_or_listed():
-    tested = {"plot_quick_start.py", "plot_inspect_synthetic.py", "plot_keel_vs_smote.py",
-              "plot_audio_to_classifier.py", "plot_emodb_loso.py"}
+    tested = {
+        "plot_quick_start.py",
+        "plot_inspect_synthetic.py",
+        "plot_keel_vs_smote.py",
+        "plot_audio_to_classifier.py",
+        "plot_emodb_loso.py",
+    }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested

@@ -21,10 +21,21 @@ from sklearn_cyclegan import CycleGANOversampler
 
 from .conftest import assert_resampled
 
-TINY = dict(generator_hidden=(2,), discriminator_hidden=(2,), classifier_hidden=(2,),
-            pretrain_epochs=1, max_epochs=1, batch_size=8, random_state=0)
-FUZZ = settings(max_examples=15, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+TINY = {
+    "generator_hidden": (2,),
+    "discriminator_hidden": (2,),
+    "classifier_hidden": (2,),
+    "pretrain_epochs": 1,
+    "max_epochs": 1,
+    "batch_size": 8,
+    "random_state": 0,
+}
+FUZZ = settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 CLEAR_ERRORS = (ValueError, TypeError)
 # One-epoch, two-unit generators are expected to collapse; that check has its
 # own tests in test_reliability.py.
@@ -47,15 +58,20 @@ def tables(draw, valid=False):
     classes of two rows, a feature, finite numbers, labels of a class type.
     """
     n_classes = draw(st.integers(2, 3) if valid else st.integers(1, 3))
-    sizes = draw(st.lists(st.integers(2 if valid else 0, 12),
-                          min_size=n_classes, max_size=n_classes))
+    sizes = draw(
+        st.lists(
+            st.integers(2 if valid else 0, 12), min_size=n_classes, max_size=n_classes
+        )
+    )
     n_features = draw(st.integers(1 if valid else 0, 4))
     kinds = ["float64", "float32", "int", "bool", "object-num"]
     kind = draw(st.sampled_from(kinds if valid else [*kinds, "object-str"]))
     labels = ["int", "str", "bool", "pandas-categorical", "arrow-str"]
     label = draw(st.sampled_from(labels if valid else [*labels, "float"]))
     specials = ["none", "constant", "duplicates"]
-    special = draw(st.sampled_from(specials if valid else [*specials, "nan", "inf", "huge"]))
+    special = draw(
+        st.sampled_from(specials if valid else [*specials, "nan", "inf", "huge"])
+    )
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     n = sum(sizes)
     X = rng.normal(size=(n, n_features)) * draw(st.sampled_from([1e-8, 1.0, 1e6]))
@@ -89,7 +105,9 @@ def tables(draw, valid=False):
     elif label == "pandas-categorical":
         y = pd.Categorical(np.array(["a", "b", "c"])[y_codes])
     else:
-        y = pd.Series(np.array(["a", "b", "c"])[y_codes], dtype="string[pyarrow]").values
+        y = pd.Series(
+            np.array(["a", "b", "c"])[y_codes], dtype="string[pyarrow]"
+        ).values
     as_frame = draw(st.booleans())
     if as_frame:
         X = pd.DataFrame(X, columns=[f"f{i}" for i in range(n_features)])
@@ -133,16 +151,26 @@ def _check_resampled(X, y, X_res, y_res):
     """Resampled as 'auto' asks: every class topped up to the majority's count."""
     counts = Counter(np.array(y, dtype=object).tolist())
     top = max(counts.values())
-    assert_resampled(X, y, X_res, y_res, {c: top - k for c, k in counts.items() if k < top})
+    assert_resampled(
+        X, y, X_res, y_res, {c: top - k for c, k in counts.items() if k < top}
+    )
 
 
-@pytest.mark.parametrize("X, message", [
-    (pd.DataFrame({"a": np.arange(8.0), "colour": list("rgbrgbrg")}), "one-hot encode"),
-    (pd.DataFrame({"a": np.arange(8.0), "c": pd.Categorical(list("rgbrgbrg"))}),
-     "non-numeric column.*'c'"),
-    (np.array([["1.0", "red"]] * 8, dtype=object), "non-numeric values"),
-    (pd.DataFrame({"t": pd.date_range("2020", periods=8)}), "non-numeric column"),
-])
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (
+            pd.DataFrame({"a": np.arange(8.0), "colour": list("rgbrgbrg")}),
+            "one-hot encode",
+        ),
+        (
+            pd.DataFrame({"a": np.arange(8.0), "c": pd.Categorical(list("rgbrgbrg"))}),
+            "non-numeric column.*'c'",
+        ),
+        (np.array([["1.0", "red"]] * 8, dtype=object), "non-numeric values"),
+        (pd.DataFrame({"t": pd.date_range("2020", periods=8)}), "non-numeric column"),
+    ],
+)
 def test_non_numeric_columns_are_refused_with_advice(X, message):
     y = np.array([0, 1] * 4)
     with pytest.raises(TypeError, match=message):
@@ -152,12 +180,14 @@ def test_non_numeric_columns_are_refused_with_advice(X, message):
 def test_constant_integer_and_bool_columns_keep_their_domain():
     rng = np.random.default_rng(0)
     n = 40
-    frame = pd.DataFrame({
-        "constant": np.full(n, 3.25),
-        "count": rng.integers(2, 9, n),
-        "flag": rng.random(n) > 0.5,
-        "value": rng.normal(size=n),
-    })
+    frame = pd.DataFrame(
+        {
+            "constant": np.full(n, 3.25),
+            "count": rng.integers(2, 9, n),
+            "flag": rng.random(n) > 0.5,
+            "value": rng.normal(size=n),
+        }
+    )
     y = np.repeat([0, 1], [30, 10])
     X_res, _ = CycleGANOversampler(**TINY).fit_resample(frame, y)
     synthetic = X_res.iloc[n:]
@@ -186,12 +216,18 @@ def test_arrow_string_labels_in_pipeline_cross_validation():
         assert np.isfinite(scores).all()
 
 
-@pytest.mark.xfail(raises=TypeError, strict=True,
-                   reason="scikit-learn's fold indexing (_safe_indexing) cannot index an "
-                          "ArrowStringArray; it fails before the sampler is called")
+@pytest.mark.xfail(
+    raises=TypeError,
+    strict=True,
+    reason="scikit-learn's fold indexing (_safe_indexing) cannot index an "
+    "ArrowStringArray; it fails before the sampler is called",
+)
 def test_arrow_string_array_in_cross_validation_fails_in_scikit_learn():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 2))
-    arrow = pd.Series(np.where(np.arange(20) % 4 == 0, "rare", "common"), dtype="str").values
-    cross_val_score(make_pipeline(CycleGANOversampler(**TINY), LogisticRegression()),
-                    X, arrow, cv=2)
+    arrow = pd.Series(
+        np.where(np.arange(20) % 4 == 0, "rare", "common"), dtype="str"
+    ).values
+    cross_val_score(
+        make_pipeline(CycleGANOversampler(**TINY), LogisticRegression()), X, arrow, cv=2
+    )

@@ -54,8 +54,9 @@ print(json.dumps({"control": control, "streamed": streamed}))
 
 
 def _write_source(path, n_rows, n_features, seed=0):
-    array = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32,
-                                      shape=(n_rows, n_features))
+    array = np.lib.format.open_memmap(
+        path, mode="w+", dtype=np.float32, shape=(n_rows, n_features)
+    )
     rng = np.random.default_rng(seed)
     for start in range(0, n_rows, 10_000):
         stop = min(start + 10_000, n_rows)
@@ -64,7 +65,9 @@ def _write_source(path, n_rows, n_features, seed=0):
     return array.nbytes
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+@pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="reads /proc (Linux)"
+)
 def test_memmap_source_is_not_materialised(tmp_path):
     """Peak memory of fit + sample grows far less than the source's size.
 
@@ -78,7 +81,11 @@ def test_memmap_source_is_not_materialised(tmp_path):
     size = _write_source(path, 120_000, n_features)  # 144 MB
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), str(n_features), json.dumps(FAST)],
-        check=True, capture_output=True, text=True, cwd=ROOT, timeout=120,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     extra = result["streamed"] - result["control"]
@@ -93,11 +100,19 @@ def test_memmap_and_path_sources_match_in_memory_source(tmp_path):
     n_features = 8
     path = tmp_path / "source.npy"
     _write_source(path, 500, n_features, seed=1)
-    X, y = make_classification(n_samples=120, n_features=n_features, n_informative=4,
-                               n_classes=3, weights=[0.5, 0.3, 0.2], random_state=0)
+    X, y = make_classification(
+        n_samples=120,
+        n_features=n_features,
+        n_informative=4,
+        n_classes=3,
+        weights=[0.5, 0.3, 0.2],
+        random_state=0,
+    )
     results = []
     for source in (np.load(path), str(path)):
-        sampler = CycleGANOversampler(source=source, random_state=0, device="cpu", **FAST)
+        sampler = CycleGANOversampler(
+            source=source, random_state=0, device="cpu", **FAST
+        )
         results.append(sampler.fit_resample(X, y))
     for X_res, y_res in results[1:]:
         np.testing.assert_array_equal(y_res, results[0][1])

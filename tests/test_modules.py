@@ -54,6 +54,7 @@ def test_grouped_mlp_groups_match_separate_networks():
     picked = net(x, groups=torch.tensor([3, 1]))
     for block, k in zip(picked, (3, 1)):
         first, last = net.layers
-        hidden = torch.nn.functional.leaky_relu(x[0 if k == 3 else 1] @ first.weight[k]
-                                                + first.bias[k], 0.2)
+        hidden = torch.nn.functional.leaky_relu(
+            x[0 if k == 3 else 1] @ first.weight[k] + first.bias[k], 0.2
+        )
         torch.testing.assert_close(block, hidden @ last.weight[k] + last.bias[k])

@@ -43,7 +43,7 @@ def test_exact_counts_and_originals_first(imbalanced, strategy, expected):
     np.testing.assert_array_equal(X_res[: len(X)], X)
     np.testing.assert_array_equal(y_res[: len(y)], y)
     # Synthetic rows come grouped by class, in class order.
-    new = y_res[len(y):]
+    new = y_res[len(y) :]
     assert list(new) == sorted(new)
 
 
@@ -59,7 +59,7 @@ def test_synthetic_rows_are_new_and_in_input_units(imbalanced):
     X, y = imbalanced
     X = X * 1000 + 50
     X_res, y_res = sampler(pretrain_epochs=20, max_epochs=20).fit_resample(X, y)
-    synthetic = X_res[len(X):]
+    synthetic = X_res[len(X) :]
     assert not any((synthetic == row).all(axis=1).any() for row in X)
     # Outputs live in the inputs' units, not in the networks' [0, 1] range.
     assert np.abs(synthetic.mean()) > 10
@@ -81,7 +81,9 @@ def test_dataframe_source_columns_are_matched_by_name(imbalanced):
     X, y = imbalanced
     columns = [f"f{i}" for i in range(X.shape[1])]
     X_df = pd.DataFrame(X, columns=columns)
-    source = pd.DataFrame(np.random.RandomState(1).normal(size=(50, 6)), columns=columns)
+    source = pd.DataFrame(
+        np.random.RandomState(1).normal(size=(50, 6)), columns=columns
+    )
     shuffled = source[columns[::-1]]
     X_a, _ = sampler(source=source).fit_resample(X_df, y)
     X_b, _ = sampler(source=shuffled).fit_resample(X_df, y)
@@ -102,8 +104,16 @@ def test_npy_path_source(tmp_path, imbalanced):
 @pytest.mark.parametrize(
     "make_input, error, match",
     [
-        (lambda X, y: (np.where(np.eye(*X.shape, dtype=bool), np.nan, X), y), ValueError, "NaN"),
-        (lambda X, y: (np.where(np.eye(*X.shape, dtype=bool), np.inf, X), y), ValueError, "infinity"),
+        (
+            lambda X, y: (np.where(np.eye(*X.shape, dtype=bool), np.nan, X), y),
+            ValueError,
+            "NaN",
+        ),
+        (
+            lambda X, y: (np.where(np.eye(*X.shape, dtype=bool), np.inf, X), y),
+            ValueError,
+            "infinity",
+        ),
         (lambda X, y: (sp.csr_matrix(X), y), TypeError, "sparse"),
         (lambda X, y: (X, np.zeros_like(y)), ValueError, "class"),
         (lambda X, y: (X, np.r_[y[:-1], 7]), ValueError, "at least 2 rows"),
@@ -130,8 +140,14 @@ def test_bad_source_is_named(imbalanced):
 
 @pytest.mark.parametrize(
     "params",
-    [{"lr": -1.0}, {"preset": "huge"}, {"dropout": 1.0}, {"max_epochs": -1},
-     {"batch_size": 0}, {"device": 3}],
+    [
+        {"lr": -1.0},
+        {"preset": "huge"},
+        {"dropout": 1.0},
+        {"max_epochs": -1},
+        {"batch_size": 0},
+        {"device": 3},
+    ],
 )
 def test_bad_parameters_are_rejected(imbalanced, params):
     with pytest.raises(InvalidParameterError):
@@ -152,7 +168,7 @@ def test_same_seed_same_rows_other_seed_other_rows(imbalanced):
     again, _ = sampler(random_state=3).fit_resample(X, y)
     other, _ = sampler(random_state=4).fit_resample(X, y)
     np.testing.assert_array_equal(first, again)
-    assert not np.allclose(first[len(X):], other[len(X):])
+    assert not np.allclose(first[len(X) :], other[len(X) :])
 
 
 def test_source_none_pools_labelled_rows(imbalanced):
@@ -204,26 +220,40 @@ def test_history_and_net_are_exposed(imbalanced):
     s.fit_resample(*imbalanced)
     assert len(s.history_) == 7
     assert s.history_[:, "phase"] == ["pretrain"] * 3 + ["joint"] * 4
-    for key in ("cycle_loss", "discriminator_loss", "adversarial_loss", "classifier_loss"):
+    for key in (
+        "cycle_loss",
+        "discriminator_loss",
+        "adversarial_loss",
+        "classifier_loss",
+    ):
         assert np.isfinite(s.history_[-1, key])
     assert "discriminator_loss" not in s.history_[0]
     assert s.net_.module_.generator.layers[0].weight.shape == (3, 6, 16)
 
 
 def test_lr_decays_during_joint_training(imbalanced):
-    s = sampler(pretrain_epochs=1, max_epochs=5, lr_decay_every=2, lr_decay=0.5, lr=1e-3)
+    s = sampler(
+        pretrain_epochs=1, max_epochs=5, lr_decay_every=2, lr_decay=0.5, lr=1e-3
+    )
     s.fit_resample(*imbalanced)
     # Joint epochs 1-2 at 1e-3, 3-4 at 5e-4, epoch 5 at 2.5e-4.
     assert s.net_.optimizer_generator_.param_groups[0]["lr"] == pytest.approx(2.5e-4)
 
 
 def test_paper_preset_and_net_params_routing(imbalanced):
-    s = CycleGANOversampler(preset="paper", pretrain_epochs=0, max_epochs=1,
-                            net_params={"optimizer__betas": (0.5, 0.999)}, random_state=0)
+    s = CycleGANOversampler(
+        preset="paper",
+        pretrain_epochs=0,
+        max_epochs=1,
+        net_params={"optimizer__betas": (0.5, 0.999)},
+        random_state=0,
+    )
     s.fit_resample(*imbalanced)
     sizes = [layer.weight.shape[2] for layer in s.net_.module_.generator.layers]
     assert sizes == [1000, 500, 1000, 6]
-    assert [layer.weight.shape[2] for layer in s.net_.module_.discriminator_target.layers] == [1000, 1000, 1]
+    assert [
+        layer.weight.shape[2] for layer in s.net_.module_.discriminator_target.layers
+    ] == [1000, 1000, 1]
     assert s.net_.optimizer_discriminator_.param_groups[0]["betas"] == (0.5, 0.999)
 
 
@@ -233,7 +263,7 @@ def test_integer_input_stays_integer():
     y = np.array([0] * 45 + [1] * 15)
     X_res, _ = sampler().fit_resample(X, y)
     assert X_res.dtype == X.dtype
-    assert X_res[len(X):].min() >= 0 and X_res[len(X):].max() <= 4
+    assert X_res[len(X) :].min() >= 0 and X_res[len(X) :].max() <= 4
 
 
 def test_pickle_round_trip_keeps_generation(imbalanced):
@@ -251,11 +281,16 @@ def test_progress_bar_when_verbose(imbalanced, capsys):
 def test_inside_pipeline_cross_validation(imbalanced):
     X, y = imbalanced
     groups = np.arange(len(y)) % 4
-    pipe = Pipeline([
-        ("scale", StandardScaler()),
-        ("aug", sampler()),
-        ("clf", MLPClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0)),
-    ])
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("aug", sampler()),
+            (
+                "clf",
+                MLPClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0),
+            ),
+        ]
+    )
     with pytest.warns(Warning):  # the tiny MLP does not converge in 50 iterations
         scores = cross_val_score(pipe, X, y, groups=groups, cv=GroupKFold(4))
     assert scores.shape == (4,) and np.all((scores >= 0) & (scores <= 1))

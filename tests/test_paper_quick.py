@@ -15,14 +15,19 @@ def test_synthetic_only_keeps_exactly_the_generated_rows(emodb, tess, tmp_path):
 
     X, y, _ = emodb
     X = X.to_numpy()
-    sampler = CycleGANOversampler(sampling_strategy={c: 140 for c in np.unique(y)},
-                                  source=tess, random_state=0, device="cpu", **FAST)
+    sampler = CycleGANOversampler(
+        sampling_strategy=dict.fromkeys(np.unique(y), 140),
+        source=tess,
+        random_state=0,
+        device="cpu",
+        **FAST,
+    )
     memory = Memory(tmp_path, verbose=0)
     X_all, y_all = resampled(sampler, "all", memory).fit_resample(X, y)
     X_syn, y_syn = resampled(sampler, "synthetic", memory).fit_resample(X, y)
-    np.testing.assert_array_equal(X_all[:len(X)], X)
-    np.testing.assert_array_equal(X_syn, X_all[len(X):])
-    np.testing.assert_array_equal(y_syn, y_all[len(y):])
+    np.testing.assert_array_equal(X_all[: len(X)], X)
+    np.testing.assert_array_equal(X_syn, X_all[len(X) :])
+    np.testing.assert_array_equal(y_syn, y_all[len(y) :])
     # 140 rows per class in all: 13 new anger rows (127 real), 78 new sad (62 real).
     counts = dict(zip(*np.unique(y_syn, return_counts=True)))
     assert counts == {"anger": 13, "happy": 69, "neutral": 61, "sad": 78}
@@ -36,9 +41,16 @@ def test_quick_cv_scores_every_row_on_real_speakers(emodb, tess, tmp_path):
     from joblib import Memory
 
     def make(seed):
-        return ex.table2_pipelines(seed, classes, tess[X.columns].to_numpy(), n_synthetic=130,
-                                   lambdas=(2.0,), baselines=("none",), cyclegan_params=FAST,
-                                   memory=Memory(tmp_path, verbose=0))
+        return ex.table2_pipelines(
+            seed,
+            classes,
+            tess[X.columns].to_numpy(),
+            n_synthetic=130,
+            lambdas=(2.0,),
+            baselines=("none",),
+            cyclegan_params=FAST,
+            memory=Memory(tmp_path, verbose=0),
+        )
 
     result = ex.run_cv(make, X.to_numpy(), y, speaker, seeds=[0], max_folds=1)
     assert set(result["scores"]) == {"none", "real+syn lcls=2", "syn lcls=2"}

@@ -17,7 +17,9 @@ from .conftest import FAST
 def fitted(request):
     from sklearn.datasets import make_classification
 
-    X, y = make_classification(n_samples=120, n_features=5, weights=[0.8, 0.2], random_state=1)
+    X, y = make_classification(
+        n_samples=120, n_features=5, weights=[0.8, 0.2], random_state=1
+    )
     sampler = CycleGANOversampler(random_state=0, **FAST)
     sampler.fit_resample(X, y)
     return sampler, X, y
@@ -28,9 +30,14 @@ def _joblib_roundtrip(obj, tmp_path):
     return joblib.load(tmp_path / "model.joblib")
 
 
-@pytest.mark.parametrize("roundtrip", [
-    lambda obj, _: pickle.loads(pickle.dumps(obj)), _joblib_roundtrip,
-], ids=["pickle", "joblib"])
+@pytest.mark.parametrize(
+    "roundtrip",
+    [
+        lambda obj, _: pickle.loads(pickle.dumps(obj)),
+        _joblib_roundtrip,
+    ],
+    ids=["pickle", "joblib"],
+)
 def test_loaded_sampler_samples_the_same_rows(fitted, tmp_path, roundtrip):
     sampler, X, _ = fitted
     X_before, y_before = sampler.sample(7)
@@ -44,8 +51,9 @@ def test_loaded_sampler_samples_the_same_rows(fitted, tmp_path, roundtrip):
 
 def test_loaded_pipeline_predicts_the_same(fitted, tmp_path):
     _, X, y = fitted
-    pipeline = make_pipeline(CycleGANOversampler(random_state=0, **FAST),
-                             LogisticRegression()).fit(X, y)
+    pipeline = make_pipeline(
+        CycleGANOversampler(random_state=0, **FAST), LogisticRegression()
+    ).fit(X, y)
     loaded = _joblib_roundtrip(pipeline, tmp_path)
     np.testing.assert_array_equal(loaded.predict_proba(X), pipeline.predict_proba(X))
     X_before, _ = pipeline[0].sample(3)

@@ -21,14 +21,27 @@ class RecordingOversampler(CycleGANOversampler):
 
 def test_leave_one_speaker_out_pipeline_never_sees_test_speaker(emodb, tess):
     X, y, speaker = emodb
-    pipe = Pipeline([
-        ("scale", StandardScaler()),
-        ("aug", RecordingOversampler(source=tess, random_state=0, **FAST)),
-        ("clf", MLPClassifier(hidden_layer_sizes=(32,), max_iter=300, random_state=0)),
-    ])
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("aug", RecordingOversampler(source=tess, random_state=0, **FAST)),
+            (
+                "clf",
+                MLPClassifier(hidden_layer_sizes=(32,), max_iter=300, random_state=0),
+            ),
+        ]
+    )
     cv = LeaveOneGroupOut()
-    result = cross_validate(pipe, X, y, groups=speaker, cv=cv, scoring="balanced_accuracy",
-                            return_estimator=True, return_indices=True)
+    result = cross_validate(
+        pipe,
+        X,
+        y,
+        groups=speaker,
+        cv=cv,
+        scoring="balanced_accuracy",
+        return_estimator=True,
+        return_indices=True,
+    )
     scores = result["test_score"]
     assert len(scores) == 10
     # Far above the 0.25 of chance even with a barely trained generator.

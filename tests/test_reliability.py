@@ -85,22 +85,31 @@ def _check_resampled(X, y, X_res, y_res, sampler):
 
 def test_nan_in_a_batch_stops_training_naming_epoch_and_loss(imbalanced):
     X, y = imbalanced
-    sampler = CycleGANOversampler(random_state=0, callbacks=[InjectNaN(epoch=2)], **SHORT)
-    with pytest.raises(DivergenceError, match=r"epoch 2 \(pretrain phase\): cycle_loss = nan"):
+    sampler = CycleGANOversampler(
+        random_state=0, callbacks=[InjectNaN(epoch=2)], **SHORT
+    )
+    with pytest.raises(
+        DivergenceError, match=r"epoch 2 \(pretrain phase\): cycle_loss = nan"
+    ):
         sampler.fit_resample(X, y)
 
 
 def test_exploding_learning_rate_is_caught(imbalanced):
     X, y = imbalanced
     sampler = CycleGANOversampler(random_state=0, lr=1e12, **dict(SHORT, max_epochs=20))
-    with pytest.raises(DivergenceError, match=r"diverged at epoch \d+ \((pretrain|joint) "
-                                             r"phase\): \w+_loss = (nan|inf)"):
+    with pytest.raises(
+        DivergenceError,
+        match=r"diverged at epoch \d+ \((pretrain|joint) "
+        r"phase\): \w+_loss = (nan|inf)",
+    ):
         sampler.fit_resample(X, y)
 
 
 def test_non_finite_generator_output_is_refused(imbalanced):
     X, y = imbalanced
-    sampler = CycleGANOversampler(random_state=0, callbacks=[Poison(float("nan"))], **FAST)
+    sampler = CycleGANOversampler(
+        random_state=0, callbacks=[Poison(float("nan"))], **FAST
+    )
     with pytest.raises(DivergenceError, match="non-finite rows"):
         sampler.fit_resample(X, y)
 
@@ -133,30 +142,36 @@ def test_diversity_ratio_scale():
     real = rng.uniform(size=(200, 5))
     fresh = rng.uniform(size=(200, 5))
     point = np.full((200, 5), 0.5) + rng.normal(scale=1e-3, size=(200, 5))
-    ratios = diversity_ratios([real, real, real, np.ones((5, 5))],
-                              [fresh, point, real[:1], np.ones((5, 5))])
-    assert 0.8 < ratios[0] < 1.25          # same distribution: about 1
+    ratios = diversity_ratios(
+        [real, real, real, np.ones((5, 5))], [fresh, point, real[:1], np.ones((5, 5))]
+    )
+    assert 0.8 < ratios[0] < 1.25  # same distribution: about 1
     assert ratios[1] < COLLAPSE_THRESHOLD  # one point plus tiny noise
-    assert np.isnan(ratios[2])             # one synthetic row: nothing to compare
-    assert ratios[3] == 1.0                # no spread in either
+    assert np.isnan(ratios[2])  # one synthetic row: nothing to compare
+    assert ratios[3] == 1.0  # no spread in either
 
 
 # -- interruption and resumption ----------------------------------------------
 
 
-@pytest.mark.parametrize("stop_at, mid_epoch", [
-    (2, False),  # between two pre-training epochs
-    (4, False),  # between two joint epochs
-    (5, True),   # inside a joint epoch: its checkpoint is the one of epoch 4
-])
-def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(imbalanced, tmp_path,
-                                                                    stop_at, mid_epoch):
+@pytest.mark.parametrize(
+    "stop_at, mid_epoch",
+    [
+        (2, False),  # between two pre-training epochs
+        (4, False),  # between two joint epochs
+        (5, True),  # inside a joint epoch: its checkpoint is the one of epoch 4
+    ],
+)
+def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(
+    imbalanced, tmp_path, stop_at, mid_epoch
+):
     X, y = imbalanced
     X_full, y_full = CycleGANOversampler(random_state=0, **SHORT).fit_resample(X, y)
 
     checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
     interrupted = CycleGANOversampler(
-        random_state=0, callbacks=[checkpoint, InterruptAt(stop_at, mid_epoch)], **SHORT)
+        random_state=0, callbacks=[checkpoint, InterruptAt(stop_at, mid_epoch)], **SHORT
+    )
     with pytest.warns(UserWarning, match=f"stopped at epoch {stop_at} of 6"):
         X_part, y_part = interrupted.fit_resample(X, y)
     assert len(interrupted.history_) == stop_at
@@ -164,7 +179,8 @@ def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(imbalanced, tm
     assert not np.array_equal(X_part, X_full)
 
     resumed = CycleGANOversampler(
-        random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT)
+        random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
+    )
     X_res, y_res = resumed.fit_resample(X, y)
     assert len(resumed.history_) == 6
     np.testing.assert_array_equal(X_res, X_full)
@@ -175,7 +191,8 @@ def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(imbalanced, tm
 def test_checkpoint_survives_clone(tmp_path):
     # Cross-validation clones the sampler and with it its callbacks.
     sampler = CycleGANOversampler(
-        callbacks=[TrainingCheckpoint(dirname=str(tmp_path), fn_prefix="fold_")])
+        callbacks=[TrainingCheckpoint(dirname=str(tmp_path), fn_prefix="fold_")]
+    )
     checkpoint = clone(sampler).callbacks[0]
     assert isinstance(checkpoint, TrainingCheckpoint)
     assert (checkpoint.dirname, checkpoint.fn_prefix) == (str(tmp_path), "fold_")
@@ -188,7 +205,7 @@ def test_checkpoint_survives_clone(tmp_path):
 def _synthetic_rows(X, y, n_threads):
     torch.set_num_threads(n_threads)
     X_res, _ = CycleGANOversampler(random_state=0, **SHORT).fit_resample(X, y)
-    return X_res[len(X):]
+    return X_res[len(X) :]
 
 
 def test_same_seed_same_rows_in_other_processes_and_thread_counts(imbalanced):
@@ -197,7 +214,8 @@ def test_same_seed_same_rows_in_other_processes_and_thread_counts(imbalanced):
     # Two loky worker processes, with one and two torch threads.  The pool
     # stays up, so the cross-validation test below reuses warm workers.
     others = Parallel(n_jobs=2, backend="loky")(
-        delayed(_synthetic_rows)(X, y, n) for n in (1, 2))
+        delayed(_synthetic_rows)(X, y, n) for n in (1, 2)
+    )
     for rows in others:
         np.testing.assert_array_equal(rows, mine)
 
@@ -217,17 +235,20 @@ def test_different_seeds_give_different_rows(imbalanced):
     X, y = imbalanced
     X_a, _ = CycleGANOversampler(random_state=0, **FAST).fit_resample(X, y)
     X_b, _ = CycleGANOversampler(random_state=1, **FAST).fit_resample(X, y)
-    np.testing.assert_array_equal(X_a[:len(X)], X_b[:len(X)])
-    assert not np.isclose(X_a[len(X):], X_b[len(X):]).any(axis=1).all()
+    np.testing.assert_array_equal(X_a[: len(X)], X_b[: len(X)])
+    assert not np.isclose(X_a[len(X) :], X_b[len(X) :]).any(axis=1).all()
 
 
 def test_cross_validation_same_rows_for_n_jobs_1_and_2(imbalanced):
     X, y = imbalanced
-    pipe = make_pipeline(CycleGANOversampler(random_state=0, **FAST),
-                         LogisticRegression())
+    pipe = make_pipeline(
+        CycleGANOversampler(random_state=0, **FAST), LogisticRegression()
+    )
     cv = StratifiedKFold(2, shuffle=True, random_state=0)
-    runs = [cross_validate(pipe, X, y, cv=cv, n_jobs=n_jobs, return_estimator=True)
-            for n_jobs in (1, 2)]
+    runs = [
+        cross_validate(pipe, X, y, cv=cv, n_jobs=n_jobs, return_estimator=True)
+        for n_jobs in (1, 2)
+    ]
     for serial, parallel in zip(*(run["estimator"] for run in runs)):
         rows = [p[0].sample(30)[0] for p in (serial, parallel)]
         np.testing.assert_array_equal(*rows)
@@ -242,15 +263,16 @@ def test_dataframe_rows_labels_and_counts_are_exact(imbalanced):
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     labels = pd.Series(np.array(["low", "mid", "high"])[y], name="label")
     frame_before, labels_before = frame.copy(), labels.copy()
-    sampler = CycleGANOversampler(sampling_strategy={"high": 150, "mid": 70},
-                                  random_state=0, **FAST)
+    sampler = CycleGANOversampler(
+        sampling_strategy={"high": 150, "mid": 70}, random_state=0, **FAST
+    )
     X_res, y_res = sampler.fit_resample(frame, labels)
     pd.testing.assert_frame_equal(frame, frame_before)
     pd.testing.assert_series_equal(labels, labels_before)
-    pd.testing.assert_frame_equal(X_res.iloc[:len(frame)], frame)
+    pd.testing.assert_frame_equal(X_res.iloc[: len(frame)], frame)
     assert list(X_res.columns) == list(frame.columns)
-    assert y_res.iloc[:len(labels)].tolist() == labels.tolist()
-    synthetic = y_res.iloc[len(labels):].tolist()
+    assert y_res.iloc[: len(labels)].tolist() == labels.tolist()
+    synthetic = y_res.iloc[len(labels) :].tolist()
     # Grouped by class in classes_ order, exactly as many as asked for.
     expected = {"high": 150 - (y == 2).sum(), "mid": 70 - (y == 1).sum()}
     assert synthetic == ["high"] * expected["high"] + ["mid"] * expected["mid"]
@@ -274,15 +296,22 @@ def test_array_inputs_are_not_modified(imbalanced):
 def test_early_stopping_stops_on_held_back_rows_and_keeps_all_rows(imbalanced):
     X, y = imbalanced
     # A high learning rate: the distance falls within a few epochs, then rises.
-    sampler = CycleGANOversampler(random_state=0, early_stopping=True, n_iter_no_change=2,
-                                  lr=1e-2, **dict(FAST, max_epochs=60))
+    sampler = CycleGANOversampler(
+        random_state=0,
+        early_stopping=True,
+        n_iter_no_change=2,
+        lr=1e-2,
+        **dict(FAST, max_epochs=60),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # stopping early is no interruption
         warnings.simplefilter("ignore", ModeCollapseWarning)
         X_res, y_res = sampler.fit_resample(X, y)
     history = sampler.history_
     joint = [row for row in history if row["phase"] == "joint"]
-    assert all("valid_distance" not in row for row in history[:FAST["pretrain_epochs"]])
+    assert all(
+        "valid_distance" not in row for row in history[: FAST["pretrain_epochs"]]
+    )
     assert all(np.isfinite(row["valid_distance"]) for row in joint)
     assert history[-1]["stopped_early"] is True
     assert len(joint) < 60
@@ -300,12 +329,19 @@ class RecordClassSizes(Callback):
 def test_early_stopping_trains_without_the_held_back_rows(imbalanced):
     X, y = imbalanced
     record = RecordClassSizes()
-    sampler = CycleGANOversampler(random_state=0, early_stopping=True,
-                                  validation_fraction=0.25, callbacks=[record], **FAST)
+    sampler = CycleGANOversampler(
+        random_state=0,
+        early_stopping=True,
+        validation_fraction=0.25,
+        callbacks=[record],
+        **FAST,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ModeCollapseWarning)
         X_res, y_res = sampler.fit_resample(X, y)
-    held = [len(rows) for rows in dict(sampler.net_.callbacks_)["valid_distance"].valid_rows]
+    held = [
+        len(rows) for rows in dict(sampler.net_.callbacks_)["valid_distance"].valid_rows
+    ]
     assert held == [30, 15, 5]  # a quarter of 120, 60 and 20 rows
     assert record.class_sizes_ == [90, 45, 15]
     _check_resampled(X, y, X_res, y_res, sampler)
