@@ -26,6 +26,7 @@ from ._early_stopping import (
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
+from ._validation import check_feature_types, check_float32_range, integer_columns
 
 __all__ = ["CycleGANOversampler"]
 
@@ -328,12 +329,12 @@ class CycleGANOversampler(BaseOverSampler):
                 "CycleGANOversampler does not accept sparse input; "
                 "convert it with X.toarray() (or DataFrame.sparse.to_dense())."
             )
-        _check_feature_types(X)
+        check_feature_types(X)
         if isinstance(y, pd.api.extensions.ExtensionArray):
             # e.g. the Arrow-backed strings of pandas 3's Series.values, which
             # numpy-style fancy indexing (and so imbalanced-learn) cannot take.
             y = y.to_numpy()
-        self._integer_columns = _integer_columns(X)
+        self._integer_columns = integer_columns(X)
         return super()._check_X_y(X, y, accept_sparse=accept_sparse)
 
     def _resolved(self, name):
@@ -475,10 +476,10 @@ class CycleGANOversampler(BaseOverSampler):
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
 
         self._target_scaler = TargetScaler(self._integer_columns).fit(X)
-        _check_float32_range(self._target_scaler.scaler_, "X")
+        check_float32_range(self._target_scaler.scaler_, "X")
         X_scaled = self._target_scaler.transform(X)
         self._source = SourceRows(source)
-        _check_float32_range(self._source.scaler, "source")
+        check_float32_range(self._source.scaler, "source")
         validation, train = None, np.ones(len(y_encoded), dtype=bool)
         if self.early_stopping:
             validation_rng = np.random.default_rng([batch_seed, 2])
@@ -677,98 +678,6 @@ class CycleGANOversampler(BaseOverSampler):
 
 def _silent(*args, **kwargs):
     pass
-
-
-def _check_feature_types(X):
-    """Raise a TypeError naming the non-numeric columns of ``X``, if any.
-
-    The networks emit continuous values; a categorical column has no
-    meaningful in-between value, so it must be one-hot encoded first.
-    Object columns pass when they hold only numbers (not numbers written as
-    strings, which would come back changed in type).  Checked before
-    imbalanced-learn's validation, whose errors ("could not convert string to
-    float", or numpy's "at least one array or dtype is required" for a
-    DataFrame without columns) do not say what to do.
-    """
-    hint = (
-        "CycleGANOversampler generates numeric features only; one-hot encode "
-        "categorical columns first (e.g. sklearn.preprocessing.OneHotEncoder in a "
-        "ColumnTransformer placed before the sampler in an imblearn Pipeline)."
-    )
-    dtypes = getattr(X, "dtypes", None)
-    if isinstance(dtypes, pd.Series):
-        if len(dtypes) == 0:
-            raise ValueError("X has no columns; at least 1 feature is required.")
-        bad = [
-            name
-            for name, t in dtypes.items()
-            if isinstance(t, pd.CategoricalDtype)
-            or not (
-                pd.api.types.is_numeric_dtype(t)
-                or pd.api.types.is_bool_dtype(t)
-                or t == object
-                and _holds_numbers(X[name])
-            )
-        ]
-        if bad:
-            raise TypeError(
-                f"X has {len(bad)} non-numeric column(s), e.g. "
-                f"{[str(b) for b in bad[:5]]}. {hint}"
-            )
-        return
-    array = X if hasattr(X, "dtype") else None
-    if array is None:
-        try:
-            array = np.asarray(X)
-        except ValueError:
-            return  # ragged input: let the usual validation explain it
-    if array.dtype.kind in "OUSMm":
-        try:
-            np.asarray(array, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"X holds non-numeric values ({exc}). {hint}") from None
-        if not _holds_numbers(array.ravel()):
-            raise TypeError(
-                f"X holds numbers written as strings or dates (dtype "
-                f"{array.dtype}); convert them with X.astype(float). {hint}"
-            )
-
-
-def _check_float32_range(scaler, name):
-    """Refuse values that float32, the networks' precision, cannot hold."""
-    limit = np.finfo(np.float32).max
-    if max(np.abs(scaler.data_min_).max(), np.abs(scaler.data_max_).max()) > limit:
-        raise ValueError(
-            f"{name} has values beyond +-{limit:.3g}, the float32 range the networks "
-            "compute in; rescale it first (e.g. with a log transform or StandardScaler)."
-        )
-
-
-def _holds_numbers(values):
-    return pd.api.types.infer_dtype(values, skipna=False) in {
-        "integer",
-        "floating",
-        "mixed-integer-float",
-        "decimal",
-        "boolean",
-        "empty",
-    }
-
-
-def _integer_columns(X):
-    """Which columns hold integers (or booleans), so synthetic values are rounded."""
-    dtypes = getattr(X, "dtypes", None)
-    if isinstance(dtypes, pd.Series):
-        return np.array(
-            [
-                pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t)
-                for t in dtypes
-            ]
-        )
-    dtype = getattr(X, "dtype", None)
-    if dtype is not None and getattr(X, "ndim", 0) == 2 and dtype.kind in "iub":
-        return np.ones(X.shape[1], dtype=bool)
-    return None
 
 
 class _seeded_torch:
