@@ -69,8 +69,9 @@ class EpochBatches:
         data, rng, size = self.data, self.data.rng, self.n_batches * self.batch_size
         source_idx = np.stack(
             [
-                rng.choice(data.source.n_rows, size, replace=False)
-                for _ in range(data.n_classes)
+                data.source.offset(k)
+                + rng.choice(data.source.n_rows, size, replace=False)
+                for k in range(data.n_classes)
             ]
         )
         target_idx = torch.from_numpy(

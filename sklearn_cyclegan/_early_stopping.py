@@ -74,7 +74,11 @@ class ValidationDistance(Callback):
         if net.phase_ != "joint":
             return
         n_classes = len(self.valid_rows)
-        generated = net.transfer(self.source_rows.expand(n_classes, -1, -1))
+        rows = self.source_rows
+        # Rows shared by all classes, or (with per-class sources) one block each.
+        if rows.ndim == 2:
+            rows = rows.expand(n_classes, -1, -1)
+        generated = net.transfer(rows)
         quantiles = torch.quantile(generated, QUANTILES, dim=1).transpose(0, 1)
         distance = (quantiles - self.valid_quantiles_).abs().mean()
         net.history.record("valid_distance", float(distance))

@@ -68,13 +68,19 @@ class CycleGANLoss(torch.nn.Module):
         Weight of the classifier term on generated rows (paper: 0 or 2).
     real_label : float, default=0.9
         Smoothed label of real rows (one-sided label smoothing).
+    lambda_identity : float, default=0.0
+        Weight of CycleGAN's identity term, ``G(t) ≈ t`` and ``F(s) ≈ s``
+        (Zhu et al., 2017); not in Bao et al.
     """
 
-    def __init__(self, lambda_cycle=5.0, lambda_cls=2.0, real_label=0.9):
+    def __init__(
+        self, lambda_cycle=5.0, lambda_cls=2.0, real_label=0.9, lambda_identity=0.0
+    ):
         super().__init__()
         self.lambda_cycle = lambda_cycle
         self.lambda_cls = lambda_cls
         self.real_label = real_label
+        self.lambda_identity = lambda_identity
 
     def pretraining(self, cycle_source, source, cycle_target, target):
         cycle = cycle_loss(cycle_source, source) + cycle_loss(cycle_target, target)
@@ -95,6 +101,8 @@ class CycleGANLoss(torch.nn.Module):
         cycle_target,
         target,
         class_logits,
+        identity_target=None,
+        identity_source=None,
     ):
         adversarial = adversarial_loss(
             fake_target_logits, self.real_label
@@ -105,9 +113,15 @@ class CycleGANLoss(torch.nn.Module):
         loss = (
             adversarial + self.lambda_cycle * cycle + self.lambda_cls * classification
         )
-        return {
-            "loss": loss,
+        terms = {
             "adversarial_loss": adversarial,
             "cycle_loss": cycle,
             "classifier_loss": classification,
         }
+        if identity_target is not None:
+            identity = cycle_loss(identity_target, target) + cycle_loss(
+                identity_source, source
+            )
+            loss = loss + self.lambda_identity * identity
+            terms["identity_loss"] = identity
+        return {"loss": loss, **terms}

@@ -105,6 +105,10 @@ class GroupedMLP(nn.Module):
         Dropout probability after each hidden activation (training only).
     negative_slope : float
         Slope of the leaky ReLU.
+    residual : bool, default=False
+        Add the input to the output (``in_features == out_features``), with
+        the last layer starting at zero, so the network starts as the
+        identity and learns a change of its input.
     """
 
     def __init__(
@@ -115,6 +119,7 @@ class GroupedMLP(nn.Module):
         hidden,
         dropout=0.0,
         negative_slope=0.2,
+        residual=False,
     ):
         super().__init__()
         sizes = [in_features, *hidden, out_features]
@@ -123,8 +128,19 @@ class GroupedMLP(nn.Module):
         )
         self.dropout = dropout
         self.negative_slope = negative_slope
+        self.residual = residual
+        if residual:
+            if in_features != out_features:
+                raise ValueError("a residual network maps a width to itself")
+            with torch.no_grad():
+                self.layers[-1].weight.zero_()
 
     def forward(self, x, groups=None):
+        if self.residual:
+            return x + self._forward(x, groups)
+        return self._forward(x, groups)
+
+    def _forward(self, x, groups=None):
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             x = layer(x, groups)
@@ -161,6 +177,9 @@ class CycleGANModule(nn.Module):
         Dropout in generators and discriminators.
     classifier_dropout : float, default=0.5
     negative_slope : float, default=0.2
+    residual : bool, default=False
+        Generators learn a change of their input: ``G(s) = s + g(s)``, starting
+        at the identity.  The authors' generators are plain (``False``).
     """
 
     def __init__(
@@ -173,16 +192,19 @@ class CycleGANModule(nn.Module):
         dropout=0.2,
         classifier_dropout=0.5,
         negative_slope=0.2,
+        residual=False,
     ):
         super().__init__()
         self.n_classes = n_classes
         self.n_features = n_features
 
-        def net(n_out, hidden, p, groups=n_classes):
-            return GroupedMLP(groups, n_features, n_out, hidden, p, negative_slope)
+        def net(n_out, hidden, p, groups=n_classes, residual=False):
+            return GroupedMLP(
+                groups, n_features, n_out, hidden, p, negative_slope, residual
+            )
 
-        self.generator = net(n_features, generator_hidden, dropout)
-        self.inverse = net(n_features, generator_hidden, dropout)
+        self.generator = net(n_features, generator_hidden, dropout, residual=residual)
+        self.inverse = net(n_features, generator_hidden, dropout, residual=residual)
         self.discriminator_target = net(1, discriminator_hidden, dropout)
         self.discriminator_source = net(1, discriminator_hidden, dropout)
         self.classifier = net(

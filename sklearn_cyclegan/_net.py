@@ -26,7 +26,13 @@ __all__ = ["CycleGANNet"]
 _TORCH_VERSION = tuple(int(part) for part in torch.__version__.split(".")[:2])
 FUSED_DEVICES = ("cpu", "cuda") if _TORCH_VERSION >= (2, 4) else ("cuda",)
 
-LOSS_TERMS = ("cycle_loss", "discriminator_loss", "adversarial_loss", "classifier_loss")
+LOSS_TERMS = (
+    "cycle_loss",
+    "discriminator_loss",
+    "adversarial_loss",
+    "classifier_loss",
+    "identity_loss",
+)
 
 
 class CycleGANNet(NeuralNet):
@@ -211,6 +217,7 @@ class CycleGANNet(NeuralNet):
                 module.generator(fake_source),
                 target,
                 module.classify(fake_target),
+                *self._identity(source, target),
             )
             terms["loss"].backward()
         finally:
@@ -218,6 +225,13 @@ class CycleGANNet(NeuralNet):
                 p.requires_grad_(True)
         optimizer.step()
         return terms
+
+    def _identity(self, source, target):
+        """``(G(target), F(source))`` when the identity term is on, else nothing."""
+        if not self.criterion_.lambda_identity:
+            return ()
+        module = self.module_
+        return module.generator(target), module.inverse(source)
 
     def train_step(self, batch, **fit_params):
         source, target = batch

@@ -1,5 +1,6 @@
 """CycleGANOversampler: imbalanced-learn sampler that style-transfers source rows."""
 
+import copy
 import os
 import warnings
 from numbers import Integral, Real
@@ -23,6 +24,7 @@ from ._early_stopping import (
     ValidationDistance,
     split_validation,
 )
+from ._interpolation import class_interpolations
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
@@ -35,6 +37,8 @@ MIN_CLASS_ROWS = 2
 # that each layer is one long, efficient matmul, small enough that a chunk of
 # four classes at 1582 features stays near 100 MB.
 GENERATION_ROWS = 4096
+# Interpolated source rows per class, at least, when source is None.
+POOL_ROWS = 1000
 
 
 @Substitution(
@@ -62,9 +66,20 @@ class CycleGANOversampler(BaseOverSampler):
         DataFrame, the same columns; they are reordered to match ``X``).  A
         ``numpy.memmap`` is streamed in batches, never copied whole; a path to
         a ``.npy`` file is memory-mapped the same way (and, unlike an array,
-        costs nothing to clone in cross-validation).  When None, the labelled
-        rows passed to ``fit_resample`` (all classes pooled) are the source, so
-        the sampler works on any table without an extra corpus.
+        costs nothing to clone in cross-validation).  When None,
+        ``fallback_source`` says what serves as the source, so the sampler
+        works on any table without an extra corpus.
+
+    fallback_source : {{"interpolate", "pooled"}}, default=None
+        The source when ``source`` is None.  ``"interpolate"``: each class's
+        own rows, interpolated between a row and one of its 5 nearest
+        neighbours in the class (imbalanced-learn's ``SMOTE``), so every
+        CycleGAN translates rows that already belong to its class; on a
+        generic table the content cycle consistency keeps *is* the class.
+        ``"pooled"``: the rows of all classes passed to ``fit_resample``
+        (mostly the majority class, whose content the minority's synthetic
+        rows then keep).  None: the preset's (``"fast"``: ``"interpolate"``,
+        ``"paper"``: ``"pooled"``).
 
     preset : {{"fast", "paper"}}, default="fast"
         Supplies every parameter below that is left as None (see
@@ -104,6 +119,22 @@ class CycleGANOversampler(BaseOverSampler):
     real_label : float, default=0.9
         Target of real rows in the discriminator and generator log losses
         (one-sided label smoothing).
+
+    lambda_identity : float, default=None
+        Weight of CycleGAN's identity term (Zhu et al., 2017): each generator
+        should leave rows that already belong to its output domain unchanged,
+        ``G_k(t) ≈ t`` and ``F_k(s) ≈ s``.  None: the preset's (``"fast"``:
+        see ``_presets.py``; ``"paper"``: 0, as Bao et al.).
+
+    residual : bool, default=None
+        Whether each generator learns a change of its input,
+        ``G_k(s) = s + g_k(s)``, starting at the identity (None: the preset's;
+        ``"fast"``: True, ``"paper"``: False, the authors' plain networks).
+
+    enforce_min_max_values : bool, default=True
+        Clip every synthetic value to the range of its feature in ``X``, as
+        SDV's option of the same name does; integer columns are rounded and
+        clipped whatever this says.
 
     dropout : float, default=0.2
         Dropout in generators and discriminators during training.
@@ -229,6 +260,10 @@ class CycleGANOversampler(BaseOverSampler):
         **BaseOverSampler._parameter_constraints,
         "source": ["array-like", str, os.PathLike, None],
         "preset": [StrOptions(set(PRESETS))],
+        "fallback_source": [StrOptions({"interpolate", "pooled"}), None],
+        "residual": ["boolean", None],
+        "lambda_identity": [Interval(Real, 0, None, closed="left"), None],
+        "enforce_min_max_values": ["boolean"],
         "generator_hidden": ["array-like", None],
         "discriminator_hidden": ["array-like", None],
         "classifier_hidden": ["array-like", None],
@@ -261,6 +296,7 @@ class CycleGANOversampler(BaseOverSampler):
         *,
         sampling_strategy="auto",
         source=None,
+        fallback_source=None,
         preset="fast",
         generator_hidden=None,
         discriminator_hidden=None,
@@ -270,6 +306,9 @@ class CycleGANOversampler(BaseOverSampler):
         lambda_cycle=5.0,
         lambda_cls=2.0,
         real_label=0.9,
+        lambda_identity=None,
+        residual=None,
+        enforce_min_max_values=True,
         dropout=0.2,
         classifier_dropout=0.5,
         negative_slope=0.2,
@@ -290,6 +329,7 @@ class CycleGANOversampler(BaseOverSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.source = source
+        self.fallback_source = fallback_source
         self.preset = preset
         self.generator_hidden = generator_hidden
         self.discriminator_hidden = discriminator_hidden
@@ -299,6 +339,9 @@ class CycleGANOversampler(BaseOverSampler):
         self.lambda_cycle = lambda_cycle
         self.lambda_cls = lambda_cls
         self.real_label = real_label
+        self.residual = residual
+        self.lambda_identity = lambda_identity
+        self.enforce_min_max_values = enforce_min_max_values
         self.dropout = dropout
         self.classifier_dropout = classifier_dropout
         self.negative_slope = negative_slope
@@ -452,9 +495,11 @@ class CycleGANOversampler(BaseOverSampler):
             module__dropout=self.dropout,
             module__classifier_dropout=self.classifier_dropout,
             module__negative_slope=self.negative_slope,
+            module__residual=self._resolved("residual"),
             criterion__lambda_cycle=self.lambda_cycle,
             criterion__lambda_cls=self.lambda_cls,
             criterion__real_label=self.real_label,
+            criterion__lambda_identity=self._resolved("lambda_identity"),
             lr=self._resolved("lr"),
             pretrain_epochs=self._resolved("pretrain_epochs"),
             max_epochs=self._resolved("max_epochs"),
@@ -475,10 +520,15 @@ class CycleGANOversampler(BaseOverSampler):
         random_state = check_random_state(self.random_state)
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
 
-        self._target_scaler = TargetScaler(self._integer_columns).fit(X)
+        self._target_scaler = TargetScaler(
+            self._integer_columns, clip=self.enforce_min_max_values
+        ).fit(X)
         check_float32_range(self._target_scaler.scaler_, "X")
         X_scaled = self._target_scaler.transform(X)
-        self._source = SourceRows(source)
+        if self.source is None and self._resolved("fallback_source") == "interpolate":
+            self._source = self._interpolated_source(X, y_encoded, batch_seed)
+        else:
+            self._source = SourceRows(source)
         check_float32_range(self._source.scaler, "source")
         validation, train = None, np.ones(len(y_encoded), dtype=bool)
         if self.early_stopping:
@@ -495,6 +545,10 @@ class CycleGANOversampler(BaseOverSampler):
                 min(self._source.n_rows, VALIDATION_SOURCE_ROWS),
                 replace=False,
             )
+            if self._source.n_groups is not None:
+                picks = np.stack(
+                    [self._source.offset(k) + picks for k in range(len(self.classes_))]
+                )
             validation = (
                 [
                     X_scaled[~train & (y_encoded == k)]
@@ -523,6 +577,23 @@ class CycleGANOversampler(BaseOverSampler):
             np.vstack([X, X_new.astype(X.dtype, copy=False)]),
             np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
         )
+
+    def _interpolated_source(self, X, y_encoded, seed):
+        """Each class's own rows, interpolated: the source of ``"interpolate"``."""
+        n_classes = len(self.classes_)
+        # Enough rows that the requested synthetic rows come from distinct ones.
+        n_rows = max(POOL_ROWS, *self.sampling_strategy_.values(), 0)
+        # X's scaler, but one that copies: transfer() scales the user's rows.
+        scaler = copy.deepcopy(self._target_scaler.scaler_).set_params(copy=True)
+        pools = class_interpolations(
+            np.asarray(X, dtype=np.float64),
+            y_encoded,
+            n_classes,
+            n_rows,
+            random_state=int(seed),
+            scale=scaler.scale_,
+        )
+        return SourceRows(pools, scaler=scaler, n_groups=n_classes)
 
     def _warn_if_interrupted(self):
         planned = self.net_.pretrain_epochs + self.net_.max_epochs
@@ -569,13 +640,16 @@ class CycleGANOversampler(BaseOverSampler):
         picks = np.zeros((len(classes), sizes.max()), dtype=np.int64)
         for i, size in enumerate(sizes):
             passes = [rng.permutation(n_source) for _ in range(-(-size // n_source))]
-            picks[i, :size] = np.concatenate(passes)[:size]
+            picks[i, :size] = (
+                self._source.offset(classes[i]) + np.concatenate(passes)[:size]
+            )
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         # Chunk by chunk, each block goes from the generator straight into its
         # place in the output, so no second copy of all rows is ever held.
         for start in range(0, sizes.max(), GENERATION_ROWS):
             active = np.flatnonzero(sizes > start)
-            rows = self._source.take(picks[active, start : start + GENERATION_ROWS])
+            chunk = picks[active, start : start + GENERATION_ROWS]
+            rows = self._source.take(chunk)
             generated = self.net_.transfer(
                 rows, groups=[classes[i] for i in active]
             ).numpy()
@@ -584,12 +658,25 @@ class CycleGANOversampler(BaseOverSampler):
                     "The generators produced non-finite rows; training diverged. Lower the "
                     "learning rate or try another random_state."
                 )
-            for block, i in zip(generated, active):
+            for block, source, index, i in zip(generated, rows, chunk, active):
                 n = min(sizes[i] - start, GENERATION_ROWS)
-                at = offsets[i] + start
-                self._target_scaler.inverse_transform(block[:n], out=X_new[at : at + n])
+                out = X_new[offsets[i] + start :][:n]
+                if self._shifts_source():
+                    # Source and X share units: add the generator's change to
+                    # the exact source row instead of rescaling a float32 one.
+                    delta = block[:n] - source[:n].numpy()
+                    base = self._source.source[index[:n]]
+                    self._target_scaler.shift(base, delta, out=out)
+                else:
+                    self._target_scaler.inverse_transform(block[:n], out=out)
         self._source.release()
         return X_new, np.repeat(self.classes_[classes], sizes)
+
+    def _shifts_source(self):
+        """Whether synthetic rows are source rows plus a residual generator's change."""
+        return (
+            self._source.n_groups is not None and self.net_.module_.generator.residual
+        )
 
     def sample(self, n_samples, *, classes=None, random_state=None):
         """Draw synthetic rows only, without the original data.

@@ -25,6 +25,9 @@ PRESETS = {
         "lr": 1e-3,
         "betas": (0.5, 0.999),
         "generator_steps": 1,
+        "fallback_source": "interpolate",
+        "residual": True,
+        "lambda_identity": 0.0,
     },
     "paper": {
         "generator_hidden": (1000, 500, 1000),
@@ -35,5 +38,8 @@ PRESETS = {
         "lr": 2e-4,
         "betas": (0.9, 0.999),
         "generator_steps": 2,
+        "fallback_source": "pooled",
+        "residual": False,
+        "lambda_identity": 0.0,
     },
 }

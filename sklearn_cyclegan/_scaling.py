@@ -53,23 +53,38 @@ class SourceRows:
         batches; any other array is scaled once and kept as a tensor.
     name : str
         How errors name this data.
+    scaler : fitted MinMaxScaler, default=None
+        Scale with this scaler instead of fitting one to ``source``.
+    n_groups : int, default=None
+        When given, ``source`` is ``n_groups`` equal blocks of rows, one per
+        class, and class ``k`` draws its rows from block ``k`` only.
     """
 
-    def __init__(self, source, name="source"):
+    def __init__(self, source, name="source", scaler=None, n_groups=None):
         self.source = source
         self.streamed = isinstance(source, np.memmap)
-        self.scaler = MinMaxScaler()
-        for chunk in _iter_chunks(source):
-            if not np.isfinite(chunk).all():
-                raise ValueError(f"Input {name} contains NaN or infinity.")
-            self.scaler.partial_fit(chunk)
+        self.n_groups = n_groups
+        if scaler is None:
+            scaler = MinMaxScaler()
+            for chunk in _iter_chunks(source):
+                if not np.isfinite(chunk).all():
+                    raise ValueError(f"Input {name} contains NaN or infinity.")
+                scaler.partial_fit(chunk)
+        self.scaler = scaler
         self._scale = torch.as_tensor(self.scaler.scale_, dtype=torch.float32)
         self._offset = torch.as_tensor(self.scaler.min_, dtype=torch.float32)
         self._scaled = None if self.streamed else self._to_scaled(np.asarray(source))
 
     @property
     def n_rows(self):
-        return self.source.shape[0]
+        """Rows each class can draw from."""
+        if self.n_groups is None:
+            return self.source.shape[0]
+        return self.source.shape[0] // self.n_groups
+
+    def offset(self, k):
+        """Index of the first row that class ``k`` draws."""
+        return 0 if self.n_groups is None else k * self.n_rows
 
     def _to_scaled(self, rows):
         # A copy: torch refuses to share memory with read-only arrays (pandas' views).
@@ -108,10 +123,13 @@ class TargetScaler:
     ----------
     integer_columns : ndarray of bool of shape (n_features,) or None
         Columns whose synthetic values are rounded to integers.
+    clip : bool, default=False
+        Clip every column to the range seen in training.
     """
 
-    def __init__(self, integer_columns=None):
+    def __init__(self, integer_columns=None, clip=False):
         self.integer_columns = integer_columns
+        self.clip = clip
 
     def fit(self, X):
         X = np.asarray(X, dtype=np.float64)
@@ -133,7 +151,24 @@ class TargetScaler:
         X = self.scaler_.inverse_transform(out)
         if X is not out:
             out[...] = X
+        return self._repair(out)
+
+    def shift(self, rows, delta, out):
+        """``rows + delta`` in the user's units, ``delta`` given in scaled units.
+
+        Where a generator changed a value by nothing, the value comes back
+        bit for bit: a float32 round trip would move every such value by the
+        same rounding error, a consistent offset that tree ensembles split on
+        to tell synthetic rows from real ones.
+        """
+        np.divide(delta, self.scaler_.scale_, out=out)
+        out += rows
+        return self._repair(out)
+
+    def _repair(self, out):
         out[:, self.constant_] = self.scaler_.data_min_[self.constant_]
+        if self.clip:
+            np.clip(out, self.scaler_.data_min_, self.scaler_.data_max_, out=out)
         if self.integer_columns is not None and self.integer_columns.any():
             cols = self.integer_columns
             out[:, cols] = np.clip(

@@ -171,11 +171,56 @@ def test_same_seed_same_rows_other_seed_other_rows(imbalanced):
     assert not np.allclose(first[len(X) :], other[len(X) :])
 
 
-def test_source_none_pools_labelled_rows(imbalanced):
+def test_fallback_source_pooled_uses_all_labelled_rows(imbalanced):
     X, y = imbalanced
-    s = sampler()
+    s = sampler(fallback_source="pooled")
     s.fit_resample(X, y)
-    assert s._source.n_rows == len(X)
+    assert s._source.n_rows == len(X) and s._source.n_groups is None
+
+
+def test_fallback_source_interpolates_each_class_within_the_class():
+    # Untrained residual generators are the identity, so the synthetic rows
+    # are the interpolated source rows themselves: every one must lie on a
+    # segment between two rows of its own class, never near the other class.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (40, 3)), [[10.0, 10, 10], [12, 14, 10]]])
+    y = np.array([0] * 40 + [1] * 2)
+    s = sampler(pretrain_epochs=0, max_epochs=0, residual=True)
+    X_res, y_res = s.fit_resample(X, y)
+    assert s._source.n_groups == 2
+    new = X_res[len(X) :]
+    assert len(new) == 38 and (y_res[len(X) :] == 1).all()
+    a, b = X[-2], X[-1]
+    t = (new - a) @ (b - a) / ((b - a) @ (b - a))
+    np.testing.assert_allclose(new, a + t[:, None] * (b - a), atol=1e-4)
+    assert ((t > -1e-6) & (t < 1 + 1e-6)).all()
+    # Where the two rows agree the value is theirs, bit for bit: a float32
+    # round trip would shift it, and trees split on such consistent offsets.
+    assert (new[:, 2] == 10.0).all()
+    # Distinct interpolations, not copies of one row.
+    assert len(np.unique(t.round(6))) > 30
+
+
+def test_enforce_min_max_values_clips_to_the_range_of_X(imbalanced):
+    X, y = imbalanced
+    far = X[:5] * 100.0  # source units far beyond the fitted range
+    clipped = sampler(residual=True, max_epochs=0)
+    clipped.fit_resample(X, y)
+    out = clipped.transfer(far, y[0])
+    assert (out >= X.min(axis=0) - 1e-9).all() and (out <= X.max(axis=0) + 1e-9).all()
+    free = sampler(residual=True, max_epochs=0, enforce_min_max_values=False)
+    free.fit_resample(X, y)
+    assert (np.abs(free.transfer(far, y[0])) > np.abs(X).max(axis=0)).any()
+
+
+def test_residual_networks_start_as_the_identity():
+    from sklearn_cyclegan._modules import GroupedMLP
+
+    net = GroupedMLP(3, 5, 5, (8,), residual=True)
+    x = torch.randn(3, 4, 5)
+    torch.testing.assert_close(net(x), x)
+    with pytest.raises(ValueError, match="residual"):
+        GroupedMLP(3, 5, 4, (8,), residual=True)
 
 
 def test_sample_and_transfer(imbalanced):
@@ -308,3 +353,15 @@ def test_cuda_fit_loads_on_cpu(imbalanced, monkeypatch):
     with pytest.warns(Warning):
         loaded = pickle.loads(data)
     np.testing.assert_allclose(loaded.sample(5)[0], expected, rtol=1e-4, atol=1e-5)
+
+
+def test_identity_term_is_recorded_and_anchors_the_generators(imbalanced):
+    X, y = imbalanced
+    s = sampler(lambda_identity=5.0)
+    s.fit_resample(X, y)
+    joint = [row for row in s.history_ if row["phase"] == "joint"]
+    assert joint and all(np.isfinite(row["identity_loss"]) for row in joint)
+    # Without the term no identity pass is made or recorded.
+    plain = sampler(lambda_identity=0.0)
+    plain.fit_resample(X, y)
+    assert all("identity_loss" not in row for row in plain.history_)
