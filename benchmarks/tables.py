@@ -147,9 +147,9 @@ def run(args):
         params = {"pretrain_epochs": 20, "max_epochs": 40, **params}
     variants = {name: ("" if name in BASELINES else name) for name in args.samplers}
     if args.name:
-        variants = {
-            k: v for k, v in variants.items() if k in BASELINES
-        } | {args.name: "cyclegan"}
+        variants = {k: v for k, v in variants.items() if k in BASELINES} | {
+            args.name: "cyclegan"
+        }
     jobs = []
     for variant, kind in variants.items():
         sampler = variant if variant in BASELINES else "cyclegan"
@@ -166,9 +166,7 @@ def run(args):
                 for fold in range(5):
                     path = _cache_path(out, variant, table, repeat, fold)
                     if not path.exists():
-                        jobs.append(
-                            (path, table, repeat, fold, sampler, spec_params)
-                        )
+                        jobs.append((path, table, repeat, fold, sampler, spec_params))
     print(f"{len(jobs)} folds to run", flush=True)
     start = time.perf_counter()
 
@@ -242,14 +240,10 @@ def report(out, tables, repeats, variants, figure=None):
         print(f"incomplete (skipped): {sorted(set(variants) - set(complete))}")
     variants = complete
     print(f"\n{len(tables)} tables, {repeats} x stratified 5-fold; balanced accuracy")
-    header = "| sampler | " + " | ".join(
-        f"{c} mean | {c} rank" for c in CLASSIFIERS
-    )
+    header = "| sampler | " + " | ".join(f"{c} mean | {c} rank" for c in CLASSIFIERS)
     print(header + " | W/T/L vs SMOTE (lr, svc, mlp, hgb) | fit s |")
     print("|---" * (2 * len(CLASSIFIERS) + 3) + "|")
-    means = {
-        v: {c: scores[v][c].mean(axis=1) for c in CLASSIFIERS} for v in variants
-    }
+    means = {v: {c: scores[v][c].mean(axis=1) for c in CLASSIFIERS} for v in variants}
     ranks = {}
     for c in CLASSIFIERS:
         table_means = np.array([means[v][c] for v in variants])  # (variants, tables)
@@ -313,7 +307,9 @@ def main(argv=None):
     parser.add_argument("--tables", nargs="*", help="table names (default: all)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--samplers", default=",".join([*BASELINES, "cyclegan"]), type=lambda s: s.split(",")
+        "--samplers",
+        default=",".join([*BASELINES, "cyclegan"]),
+        type=lambda s: s.split(","),
     )
     parser.add_argument("--name", help="cache name of a CycleGAN variant")
     parser.add_argument(
@@ -335,7 +331,8 @@ def main(argv=None):
         order = [v for v in BASELINES if v in variants] + [
             v for v in variants if v not in BASELINES
         ]
-        report(Path(args.out), tables, 1 if args.quick else args.repeats, order, args.figure)
+        repeats = 1 if args.quick else args.repeats
+        report(Path(args.out), tables, repeats, order, args.figure)
         return
     run(args)
 
