@@ -137,6 +137,8 @@ def main(argv=None):
     rows = []
     for path in paths:
         kept, seconds = run_example(path, env)
+        # The scratch folder's name changes with every run; the file name does not.
+        kept = [line.replace(scratch + os.sep, "") for line in kept]
         print(f"{path.name}: {seconds:.0f} s; " + "; ".join(kept), flush=True)
         rows.append((path.name, kept, seconds))
     table = markdown(rows, about)
