@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DATA", "EMOTIONS", "load_emodb", "load_tess"]
+__all__ = [
+    "DATA",
+    "EMOTIONS",
+    "load_chicken_run",
+    "load_emodb",
+    "load_film_source",
+    "load_tess",
+]
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -55,3 +62,24 @@ def load_tess(classes=None):
         frame = frame[frame["label"].isin(classes)].reset_index(drop=True)
     X = frame.drop(columns=["speaker", "label"])
     return X, frame["label"].to_numpy(dtype=object), frame["speaker"].to_numpy()
+
+
+def load_film_source(columns):
+    """The unlabelled film dialogue rows (13,254), restricted to ``columns``."""
+    return _read("cartoons_source_is09.csv.gz")[list(columns)]
+
+
+def load_chicken_run(columns, classes=EMOTIONS):
+    """Chicken Run rows, both dubs: ``(X, y, X_all)``.
+
+    ``X``/``y`` are the rows of ``classes``; ``X_all`` is every row of the
+    film with its label dropped, the unlabelled test corpus a transductive
+    source may use.
+    """
+    frame = _read("chicken_run_is09.csv.gz")
+    labelled = frame[frame["label"].isin(classes)]
+    return (
+        labelled[list(columns)],
+        labelled["label"].to_numpy(dtype=object),
+        frame[list(columns)],
+    )
