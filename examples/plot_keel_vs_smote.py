@@ -1,8 +1,9 @@
 """Balancing a KEEL benchmark table: CycleGANOversampler against SMOTE.
 
-Without an unlabelled corpus, ``source=None`` pools the labelled rows of all
-classes as the source domain.  Each sampler is refitted inside every training
-fold.  Needs the data in ``../shared/data`` (or ``$SKLEARN_CYCLEGAN_DATA``).
+Without an unlabelled corpus (``source=None``) each class's source is its own
+rows, interpolated; with the default settings the synthetic rows are those
+interpolations (see the results page).  Each sampler is refitted inside every
+training fold.  Needs the data in ``../shared/data`` (or ``$SKLEARN_CYCLEGAN_DATA``).
 """
 
 import os

@@ -282,8 +282,9 @@ def _demo(args):
     for name, labels, value in rows:
         print(f"{name:<{width}}  {counts(labels):<30}  {value:.3f}")
     print(
-        "\nThe source rows were the training half itself (source=None); pass an "
-        "unlabelled corpus as source= to transfer its variety into each class."
+        "\nWithout a source (source=None) each class's synthetic rows interpolate "
+        "its own rows; pass an unlabelled corpus as source= to translate it into "
+        "each class."
     )
 
 

@@ -58,3 +58,14 @@ def test_readme_keeps_the_ci_commands():
         "sklearn-cyclegan demo" in readme
     )
     assert "python -m pytest -q" in readme
+
+
+def test_readme_use_it_snippet_runs():
+    # The README's "Use it" block must run as is, on data it makes itself.
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Use it", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert len(namespace["X_new"]) == 200
+    assert namespace["scores"].shape == (5,)
