@@ -45,10 +45,15 @@ def classifier(seed):
 
 
 def cyclegan(seed, classes, n_synthetic, **params):
-    """A ``CycleGANOversampler`` topping every class up to ``n_synthetic`` rows."""
+    """A ``CycleGANOversampler`` topping every class up to ``n_synthetic`` rows.
+
+    ``n_synthetic="auto"`` balances every class to the largest, as SMOTE does.
+    """
     settings = {**CYCLEGAN, **params}
     return CycleGANOversampler(
-        sampling_strategy=dict.fromkeys(classes, n_synthetic),
+        sampling_strategy=(
+            "auto" if n_synthetic == "auto" else dict.fromkeys(classes, n_synthetic)
+        ),
         device="cpu",
         random_state=seed,
         **settings,

@@ -47,8 +47,13 @@ from benchmarks._paper_data import (  # noqa: E402
 )
 
 BEFORE = ", before scaler"
+# Balance every class to the largest, as SMOTE does, instead of n_synthetic.
+AUTO = ", balanced"
 PARTS = {
-    "loso": ("loso", ["none", "ros", "smote", "ours film", "ours none"]),
+    "loso": (
+        "loso",
+        ["none", "ros", "smote", "ours film", "ours none", "ours none" + AUTO],
+    ),
     "cross": (
         "cross",
         ["none", "ros", "smote", "ours film", "ours transductive", "ours none"],
@@ -65,6 +70,8 @@ COMPARE = {
         ("ours film", "none"),
         ("ours none", "smote"),
         ("ours none", "ros"),
+        ("ours none" + AUTO, "smote"),
+        ("ours none" + AUTO, "ros"),
         ("smote", "none"),
     ],
     "cross": [
@@ -105,11 +112,11 @@ def make_pipeline(name, seed, classes, sources, settings, scale=True):
     elif kind == "smote":
         aug = [("aug", SMOTE(random_state=seed))]
     else:
-        source = sources[kind.removeprefix("ours ")]
+        source = sources[kind.removeprefix("ours ").removesuffix(AUTO)]
         sampler = ex.cyclegan(
             seed,
             classes,
-            settings["n_synthetic"],
+            "auto" if kind.endswith(AUTO) else settings["n_synthetic"],
             source=source,
             **settings["cyclegan"],
         )
@@ -286,8 +293,9 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
         "--settings",
+        nargs="+",
         default=None,
-        help="comma-separated settings to run and print (default: all of a part)",
+        help="settings to run and print, each one argument (default: all of a part)",
     )
     args = parser.parse_args(argv)
     parts = [p for p in args.parts.split(",") if p]
@@ -315,7 +323,7 @@ def main(argv=None):
         start = time.perf_counter()
         protocol, names = PARTS[part]
         if args.settings:
-            names = [n for n in names if n in args.settings.split(",")]
+            names = [n for n in names if n in args.settings]
         table = run(protocol, names, seeds, settings, args.out, args.n_jobs)
         print(f"\n## {part} ({len(seeds)} seeds, {time.perf_counter() - start:.0f} s)")
         print(markdown(table, COMPARE[part]), flush=True)

@@ -24,7 +24,7 @@ K_NEIGHBORS = 5
 def class_interpolations(X, y_encoded, n_classes, n_rows, random_state, scale):
     """``n_rows`` interpolated rows per class, stacked class after class.
 
-    Neighbours are found in scaled space (``X * scale``), while rows are
+    Neighbours are found in scaled units (``X * scale``), while rows are
     interpolated in the user's units, so a feature on which two neighbours
     agree keeps their exact value.
 
@@ -37,7 +37,8 @@ def class_interpolations(X, y_encoded, n_classes, n_rows, random_state, scale):
     n_classes, n_rows : int
     random_state : int
     scale : ndarray of shape (n_features,)
-        Per-feature factor of the scaling whose distances count.
+        Per-feature factor of the scaling whose distances count (``1 / std``
+        for standardised distances).
 
     Returns
     -------

@@ -606,13 +606,17 @@ class CycleGANOversampler(BaseOverSampler):
         n_rows = max(POOL_ROWS, *self.sampling_strategy_.values(), 0)
         # X's scaler, but one that copies: transfer() scales the user's rows.
         scaler = copy.deepcopy(self._target_scaler.scaler_).set_params(copy=True)
+        X = np.asarray(X, dtype=np.float64)
+        # Neighbours in standardised units, as for SMOTE after a StandardScaler:
+        # one outlier would squeeze a feature's min-max range and mute it.
+        std = X.std(axis=0)
         pools = class_interpolations(
-            np.asarray(X, dtype=np.float64),
+            X,
             y_encoded,
             n_classes,
             n_rows,
             random_state=int(seed),
-            scale=scaler.scale_,
+            scale=1.0 / np.where(std > 0, std, 1.0),
         )
         return SourceRows(pools, scaler=scaler, n_groups=n_classes)
 
