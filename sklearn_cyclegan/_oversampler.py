@@ -679,12 +679,7 @@ class CycleGANOversampler(BaseOverSampler):
             generated = self.net_.transfer(
                 rows, groups=[classes[i] for i in active]
             ).numpy()
-            if not np.isfinite(generated).all():
-                raise DivergenceError(
-                    "The generators produced non-finite rows; training diverged. "
-                    "Lower the "
-                    "learning rate or try another random_state."
-                )
+            _check_generated(generated)
             for block, source, index, i in zip(generated, rows, chunk, active):
                 n = min(sizes[i] - start, GENERATION_ROWS)
                 out = X_new[offsets[i] + start :][:n]
@@ -726,6 +721,15 @@ class CycleGANOversampler(BaseOverSampler):
         check_is_fitted(self, "net_")
         if isinstance(n_samples, dict):
             counts = dict(n_samples)
+            bad = {
+                c: n
+                for c, n in counts.items()
+                if isinstance(n, bool) or not isinstance(n, Integral) or n < 0
+            }
+            if bad:
+                raise ValueError(
+                    f"n_samples must map classes to non-negative ints; got {bad!r}."
+                )
         else:
             if not isinstance(n_samples, Integral) or n_samples < 0:
                 raise ValueError(
@@ -796,6 +800,28 @@ class CycleGANOversampler(BaseOverSampler):
 
 def _silent(*args, **kwargs):
     pass
+
+
+# Real rows scale into [0, 1]; a generated value this many ranges away is no
+# row of any class.  Finite losses can hide such a blow-up (e.g. lr=10).
+DIVERGED_RANGE = 100.0
+
+
+def _check_generated(rows):
+    """Raise DivergenceError for non-finite or exploded generated rows."""
+    if not np.isfinite(rows).all():
+        raise DivergenceError(
+            "The generators produced non-finite rows; training diverged. Lower "
+            "the learning rate or try another random_state."
+        )
+    worst = float(np.abs(rows - 0.5).max(initial=0.0))
+    if worst > DIVERGED_RANGE:
+        raise DivergenceError(
+            f"The generators produced values {worst:.3g} feature ranges away from "
+            "the data (real rows lie within 1); training diverged although the "
+            "losses stayed finite. Lower the learning rate (lr) or try another "
+            "random_state."
+        )
 
 
 class _seeded_torch:

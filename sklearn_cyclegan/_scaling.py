@@ -71,8 +71,6 @@ class SourceRows:
                     raise ValueError(f"Input {name} contains NaN or infinity.")
                 scaler.partial_fit(chunk)
         self.scaler = scaler
-        self._scale = torch.as_tensor(self.scaler.scale_, dtype=torch.float32)
-        self._offset = torch.as_tensor(self.scaler.min_, dtype=torch.float32)
         self._scaled = None if self.streamed else self._to_scaled(np.asarray(source))
 
     @property
@@ -87,9 +85,15 @@ class SourceRows:
         return 0 if self.n_groups is None else k * self.n_rows
 
     def _to_scaled(self, rows):
-        # A copy: torch refuses to share memory with read-only arrays (pandas' views).
-        rows = torch.from_numpy(np.array(rows, dtype=np.float32))
-        return torch.addcmul(self._offset, rows, self._scale)
+        """Scale in float64, then cast: float32 first would round away the
+        spread of values far from zero (``X + 1e8`` keeps 8-unit steps)."""
+        out = torch.empty(np.shape(rows), dtype=torch.float32)
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = np.array(rows[start : start + CHUNK_ROWS], dtype=np.float64)
+            chunk *= self.scaler.scale_
+            chunk += self.scaler.min_
+            out[start : start + CHUNK_ROWS] = torch.from_numpy(chunk)
+        return out
 
     def take(self, indices):
         """Scaled rows at ``indices`` (any shape), with a trailing feature axis."""

@@ -356,3 +356,37 @@ def test_early_stopping_refuses_classes_too_small_to_split():
     y = np.array([0] * 8 + [1] * 2)
     with pytest.raises(ValueError, match="at least 3 rows"):
         CycleGANOversampler(early_stopping=True, **FAST).fit_resample(X, y)
+
+
+def test_exploded_generator_with_finite_losses_raises(imbalanced):
+    # Weights of 1e3 give rows 1e5 feature ranges away: finite, but garbage.
+    X, y = imbalanced
+    sampler = CycleGANOversampler(
+        random_state=0, callbacks=[Poison(1e3)], residual=False, **FAST
+    )
+    with pytest.raises(DivergenceError, match="feature ranges away"):
+        sampler.fit_resample(X, y)
+
+
+@pytest.mark.parametrize("bad", [{0: -3}, {0: 2.5}, {0: "3"}, {0: True}])
+def test_sample_refuses_bad_counts(imbalanced, bad):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, **FAST)
+    sampler.fit_resample(X, y)
+    with pytest.raises(ValueError, match="non-negative ints"):
+        sampler.sample(bad)
+
+
+def test_source_far_from_zero_keeps_its_spread(imbalanced):
+    # float32 steps are 8 units at 1e8: scaling after the cast collapsed rows.
+    X, y = imbalanced
+    X = X + 1e8
+    nets = {k: v for k, v in FAST.items() if k.endswith("_hidden")}
+    sampler = CycleGANOversampler(
+        source=X.copy(), residual=True, pretrain_epochs=0, max_epochs=0, **nets
+    )
+    X_res, _ = sampler.fit_resample(X, y)
+    synthetic = X_res[len(X) :]
+    # Identity generators between identically scaled domains return source rows.
+    gap = np.abs(synthetic[:, None, :] - X[None]).max(axis=2).min(axis=1)
+    assert gap.max() < 1e-4
