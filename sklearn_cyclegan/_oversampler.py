@@ -766,7 +766,8 @@ class CycleGANOversampler(BaseOverSampler):
         X_transferred : ndarray or DataFrame of shape (n_rows, n_features)
         """
         check_is_fitted(self, "net_")
-        matches = np.flatnonzero(self.classes_ == target_class)
+        # Element by element: numpy < 2 cannot compare an int array to a str.
+        matches = np.flatnonzero([c == target_class for c in self.classes_])
         if matches.size != 1:
             raise ValueError(
                 f"Unknown class {target_class!r}; fitted classes are "
