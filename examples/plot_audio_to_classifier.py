@@ -52,7 +52,7 @@ sampler = CycleGANOversampler(
     random_state=0,
     **QUICK,
 )
-# Sampler before the scaler: it scored higher (docs/results.md, "Where the sampler goes").
+# Sampler before the scaler: it scored higher (docs/results.md, placement).
 for name, model in {
     "real only": make_pipeline(StandardScaler(), SVC(C=10)),
     "real + synthetic": make_pipeline(sampler, StandardScaler(), SVC(C=10)),

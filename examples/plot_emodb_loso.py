@@ -39,7 +39,7 @@ y, speakers = emodb["label"].to_numpy(), emodb["speaker"].to_numpy()
 # The source keeps only the feature columns; the sampler selects them by name.
 tess = pd.read_csv(DATA / "tess_is09.csv.gz").drop(columns=["speaker", "label"])
 
-# Sampler before the scaler: it scored higher (docs/results.md, "Where the sampler goes").
+# Sampler before the scaler: it scored higher (docs/results.md, placement).
 models = {
     "no over-sampling": make_pipeline(StandardScaler(), SVC(C=10)),
     "CycleGAN, TESS source": make_pipeline(

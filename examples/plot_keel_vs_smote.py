@@ -43,7 +43,7 @@ for name, sampler in [
     ("SMOTE", SMOTE(k_neighbors=3, random_state=0)),
     ("CycleGANOversampler", CycleGANOversampler(random_state=0, **QUICK)),
 ]:
-    # Sampler before the scaler: it scored higher (docs/results.md, "Where the sampler goes").
+    # Sampler before the scaler: it scored higher (docs/results.md, placement).
     steps = [s for s in [sampler, StandardScaler(), SVC()] if s is not None]
     scores = cross_val_score(
         make_pipeline(*steps), X, y, cv=cv, scoring="balanced_accuracy"

@@ -46,7 +46,7 @@ print(
 
 # Leak-free evaluation: the sampler is refitted on each training fold only.
 cv = StratifiedKFold(5, shuffle=True, random_state=0)
-# Sampler before the scaler: it scored higher (docs/results.md, "Where the sampler goes").
+# Sampler before the scaler: it scored higher (docs/results.md, placement).
 for name, model in [
     (
         "no over-sampling",
