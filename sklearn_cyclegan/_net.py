@@ -61,6 +61,9 @@ class CycleGANNet(NeuralNet):
         Generator updates per discriminator update.
     lr_decay_every, lr_decay : int, float
         Joint-phase learning rate times ``lr_decay`` every ``lr_decay_every`` epochs.
+    iterator_train : type, default=EpochBatches
+        Builds an epoch of batches from the ``CycleGANData``; its options are
+        routed with the ``iterator_train__`` prefix, as in skorch.
     **kwargs
         Passed to ``skorch.NeuralNet`` (``callbacks``, ``device``, ``verbose`` …).
     """
@@ -82,6 +85,7 @@ class CycleGANNet(NeuralNet):
         generator_steps=2,
         lr_decay_every=50,
         lr_decay=0.8,
+        iterator_train=EpochBatches,
         train_split=None,
         **kwargs,
     ):
@@ -92,7 +96,7 @@ class CycleGANNet(NeuralNet):
             lr=lr,
             max_epochs=max_epochs,
             batch_size=batch_size,
-            iterator_train=EpochBatches,
+            iterator_train=iterator_train,
             train_split=train_split,
             **kwargs,
         )
@@ -157,7 +161,12 @@ class CycleGANNet(NeuralNet):
         return X
 
     def get_iterator(self, dataset, training=False):
-        return EpochBatches(dataset, self.batch_size, self.device)
+        # As skorch does: iterator_train with its iterator_train__ options;
+        # batch_size and device unless those options set them.
+        kwargs = self.get_params_for("iterator_train")
+        kwargs.setdefault("batch_size", self.batch_size)
+        kwargs.setdefault("device", self.device)
+        return self.iterator_train(dataset, **kwargs)
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         if epochs is None:

@@ -365,3 +365,21 @@ def test_identity_term_is_recorded_and_anchors_the_generators(imbalanced):
     plain = sampler(lambda_identity=0.0)
     plain.fit_resample(X, y)
     assert all("identity_loss" not in row for row in plain.history_)
+
+
+def test_net_honours_iterator_train_and_its_options(imbalanced):
+    from sklearn_cyclegan._data import EpochBatches
+
+    made = []
+
+    class Recording(EpochBatches):
+        def __init__(self, data, batch_size, device="cpu"):
+            made.append(batch_size)
+            super().__init__(data, batch_size, device)
+
+    X, y = imbalanced
+    s = sampler(
+        net_params={"iterator_train": Recording, "iterator_train__batch_size": 7}
+    )
+    s.fit_resample(X, y)
+    assert made and set(made) == {7}
