@@ -1,6 +1,10 @@
 """Over-sampling by CycleGAN style transfer, for scikit-learn and imbalanced-learn."""
 
-from ._callbacks import DivergenceError, TrainingCheckpoint
+from ._callbacks import (
+    DivergenceError,
+    TrainingCheckpoint,
+    TrainingInterruptedWarning,
+)
 from ._diversity import ModeCollapseWarning
 from ._oversampler import CycleGANOversampler
 
@@ -9,5 +13,6 @@ __all__ = [
     "DivergenceError",
     "ModeCollapseWarning",
     "TrainingCheckpoint",
+    "TrainingInterruptedWarning",
 ]
 __version__ = "0.1.0"

@@ -13,7 +13,13 @@ __all__ = [
     "EpochProgress",
     "EpochSeed",
     "TrainingCheckpoint",
+    "TrainingInterruptedWarning",
 ]
+
+
+class TrainingInterruptedWarning(UserWarning):
+    """Training stopped before its last epoch (Ctrl-C), so rows come from
+    partly trained networks.  Turn it into an error to refuse such rows."""
 
 
 class DivergenceError(RuntimeError):

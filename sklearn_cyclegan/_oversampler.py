@@ -15,7 +15,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._callbacks import DivergenceError, EpochProgress, EpochSeed
+from ._callbacks import (
+    DivergenceError,
+    EpochProgress,
+    EpochSeed,
+    TrainingInterruptedWarning,
+)
 from ._data import CycleGANData
 from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
 from ._early_stopping import (
@@ -623,13 +628,14 @@ class CycleGANOversampler(BaseOverSampler):
     def _warn_if_interrupted(self):
         planned = self.net_.pretrain_epochs + self.net_.max_epochs
         done = len(self.history_)
-        if done < planned and not self.history_[-1].get("stopped_early", False):
+        stopped_early = done > 0 and self.history_[-1].get("stopped_early", False)
+        if done < planned and not stopped_early:
             warnings.warn(
                 f"CycleGAN training stopped at epoch {done} of {planned} "
                 "(interrupted); "
                 "the synthetic rows come from the partly trained networks. Pass a "
                 "TrainingCheckpoint in callbacks to be able to resume.",
-                UserWarning,
+                TrainingInterruptedWarning,
                 stacklevel=4,
             )
 

@@ -7,8 +7,13 @@ traceback instead.
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+import warnings
 from pathlib import Path
+
+from ._callbacks import TrainingInterruptedWarning
 
 __all__ = ["main"]
 
@@ -98,6 +103,11 @@ def build_parser():
         help="where to write the result; the suffix picks CSV or Parquet",
     )
     augment.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the output file if it exists (never the input)",
+    )
+    augment.add_argument(
         "--label", required=True, help="name of the class label column"
     )
     augment.add_argument(
@@ -176,6 +186,11 @@ def build_parser():
         help="where to write the features; the suffix picks CSV or Parquet",
     )
     extract.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the output file if it exists (never the input)",
+    )
+    extract.add_argument(
         "--feature-set",
         default="IS10_paraling",
         choices=_feature_sets(),
@@ -204,8 +219,10 @@ def main(argv=None):
 
             torch.set_num_threads(args.threads)
         args.handler(args)
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+    except (KeyboardInterrupt, TrainingInterruptedWarning):
+        # skorch ends training quietly on Ctrl-C; rows from partly trained
+        # networks are never written.
+        print(f"{PROG}: interrupted; nothing written", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line unless --debug
         if args.debug:
@@ -296,7 +313,7 @@ def _augment(args):
 
     from . import CycleGANOversampler
 
-    _table_format(args.output)  # fail before the slow part
+    _check_output(args.output, args.overwrite, args.input)  # before the slow part
     table = _read_table(args.input, "input")
     excluded = [
         c.strip() for item in args.exclude for c in item.split(",") if c.strip()
@@ -346,7 +363,9 @@ def _augment(args):
         verbose=0 if args.quiet else 1,
         random_state=args.seed,
     )
-    X_res, y_res = sampler.fit_resample(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrainingInterruptedWarning)
+        X_res, y_res = sampler.fit_resample(X, y)
     n = len(table)
     synthetic = pd.DataFrame(
         X_res.iloc[n:] if hasattr(X_res, "iloc") else X_res[n:], columns=features
@@ -427,7 +446,7 @@ def _extract(args):
     files = [f for f in files if f.is_file()]
     if not files:
         raise CLIError(f"no files match {args.pattern!r} in {args.folder}")
-    _table_format(args.output)  # fail before the slow part
+    _check_output(args.output, args.overwrite, args.folder)  # before the slow part
     extractor = OpenSmileFeatures(
         args.feature_set, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1
     )
@@ -479,13 +498,39 @@ def _read_table(path, what):
         raise CLIError(f"cannot read {what} {path}: {first}") from exc
 
 
+def _check_output(path, overwrite, *inputs):
+    """Refuse an output that would destroy data or cannot be written, early."""
+    _table_format(path)
+    if path.is_dir():
+        raise CLIError(f"{path} is a directory; give a file name for the output")
+    for source in inputs:
+        if source is not None and path.resolve() == Path(source).resolve():
+            raise CLIError(f"{path} is the input; write the output elsewhere")
+    if path.exists() and not overwrite:
+        raise CLIError(f"{path} exists; pass --overwrite to replace it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as exc:
+        raise CLIError(f"cannot write to {path.parent}: {exc.strerror}") from None
+
+
 def _write_table(frame, path):
+    """Write ``frame`` whole or not at all: a temporary file, then a rename."""
     suffix = _table_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if TABLE_SUFFIXES[suffix] == "parquet":
-        frame.to_parquet(path, index=False)
-    else:
-        frame.to_csv(path, index=False, sep="\t" if suffix == ".tsv" else ",")
+    # The temporary name ends like the target, so pandas infers compression.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name)
+    os.close(fd)
+    try:
+        if TABLE_SUFFIXES[suffix] == "parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _preview(names, limit=8):

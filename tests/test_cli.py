@@ -219,3 +219,91 @@ def test_augment_emodb_with_tess_source(tmp_path):
     synthetic = result[result["synthetic"]]
     assert synthetic[["speaker", "file", "gender"]].isna().all().all()
     assert str(result["speaker"].dtype) == "Int64"
+
+
+def _augment(path, out, *extra):
+    return main(
+        ["augment", str(path), "--label", "label", "-o", str(out), *TINY, *extra]
+    )
+
+
+def test_augment_never_overwrites_without_being_asked(table, tmp_path, capsys):
+    _, path = table
+    out = tmp_path / "out.csv"
+    out.write_text("keep me\n")
+    assert _augment(path, out) == 1
+    assert "exists; pass --overwrite" in capsys.readouterr().err
+    assert out.read_text() == "keep me\n"
+    assert _augment(path, out, "--overwrite") == 0
+    assert "synthetic" in out.read_text().splitlines()[0]
+
+
+def test_augment_refuses_the_input_as_output_even_with_overwrite(table, capsys):
+    frame, path = table
+    before = path.read_bytes()
+    assert _augment(path, path, "--overwrite") == 1
+    assert "is the input" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_augment_finds_an_unwritable_output_before_training(
+    table, tmp_path, capsys, monkeypatch
+):
+    import sklearn_cyclegan.cli as cli
+
+    _, path = table
+    (tmp_path / "dir.csv").mkdir()
+    monkeypatch.setattr(
+        cli, "_read_table", lambda *a: pytest.fail("read before the output check")
+    )
+    assert _augment(path, tmp_path / "dir.csv") == 1
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_no_file(table, tmp_path, monkeypatch):
+    _, path = table
+    out = tmp_path / "out.csv"
+
+    def broken(self, target, **kwargs):
+        with open(target, "w") as handle:
+            handle.write("half a table")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+    assert _augment(path, out) == 1
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_interrupted_training_exits_130_and_writes_nothing(
+    table, tmp_path, monkeypatch, capsys
+):
+    from sklearn_cyclegan._callbacks import EpochSeed
+
+    _, path = table
+    out = tmp_path / "out.csv"
+    original = EpochSeed.on_epoch_begin
+
+    def ctrl_c_at_epoch_2(self, net, **kwargs):
+        if len(net.history) == 2:
+            raise KeyboardInterrupt
+        return original(self, net, **kwargs)
+
+    monkeypatch.setattr(EpochSeed, "on_epoch_begin", ctrl_c_at_epoch_2)
+    status = main(
+        [
+            "augment",
+            str(path),
+            "--label",
+            "label",
+            "-o",
+            str(out),
+            "--quiet",
+            "--pretrain-epochs",
+            "2",
+            "--max-epochs",
+            "3",
+        ]
+    )
+    assert status == 130
+    assert "nothing written" in capsys.readouterr().err
+    assert not out.exists()
