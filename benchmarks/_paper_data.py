@@ -49,7 +49,7 @@ def load_emodb(features="is09", classes=EMOTIONS):
 
 
 def load_tess(classes=None):
-    """TESS IS09 rows: ``(X, y, speaker)``; all seven emotions when ``classes`` is None."""
+    """TESS IS09 rows ``(X, y, speaker)``; all seven emotions if ``classes`` is None."""
     frame = _read("tess_is09.csv.gz")
     if classes is not None:
         frame = frame[frame["label"].isin(classes)].reset_index(drop=True)

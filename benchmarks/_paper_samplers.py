@@ -1,9 +1,9 @@
 """Samplers the paper reproduction needs beyond imbalanced-learn's own.
 
 ``resampled`` runs an over-sampler as a pipeline step that can drop the
-real rows, for the paper's "trained on synthetic data only" rows; ``CTGANOverSampler`` wraps CTGAN
-(Xu et al., 2019) as an imbalanced-learn over-sampler, the GAN baseline users
-reach for first.
+real rows, for the paper's "trained on synthetic data only" rows;
+``CTGANOverSampler`` wraps CTGAN (Xu et al., 2019) as an imbalanced-learn
+over-sampler, the GAN baseline users reach for first.
 """
 
 from numbers import Integral

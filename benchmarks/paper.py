@@ -144,7 +144,7 @@ def run_table3(args, settings):
 
 
 def summarise(result):
-    """``{name: (mean %, std %)}``: per-seed UAR (mean over folds), then mean ± std over seeds."""
+    """``{name: (mean %, std %)}``: per-seed UAR (fold mean), mean ± std over seeds."""
     out = {}
     for name, scores in result["scores"].items():
         per_seed = 100 * scores.mean(axis=1)
@@ -256,15 +256,18 @@ def main(argv=None):
             table, samplers = run_table1(args, settings)
             if part == "table1":
                 print(
-                    "\n## Table 1: mean absolute difference of min-max scaled feature means"
+                    "\n## Table 1: mean absolute difference of "
+                    "min-max scaled feature means"
                 )
                 for name, gap in table["gaps"].items():
                     print(
-                        f"{name}: {gap:.3f}  (paper {PAPER['table1'].get(name, float('nan'))})"
+                        f"{name}: {gap:.3f}  "
+                        f"(paper {PAPER['table1'].get(name, float('nan'))})"
                     )
                 for name, per_class in table["diversity"].items():
                     print(
-                        f"diversity_ (spread of synthetic / real rows), {name}: {per_class}"
+                        "diversity_ (spread of synthetic / real rows), "
+                        f"{name}: {per_class}"
                     )
                 table["seconds"] = time.perf_counter() - start
                 _save(args, part, table)

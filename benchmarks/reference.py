@@ -31,7 +31,7 @@ def _mlp(sizes, dropout, negative_slope):
 
 
 def _load_group(mlp, grouped, k):
-    """Copy class ``k`` of a ``GroupedMLP`` into a ``nn.Sequential`` of Linear layers."""
+    """Copy class ``k`` of a ``GroupedMLP`` into an ``nn.Sequential`` of Linears."""
     linears = [m for m in mlp if isinstance(m, nn.Linear)]
     with torch.no_grad():
         for linear, layer in zip(linears, grouped.layers):
@@ -204,7 +204,7 @@ class ReferenceCycleGANs(nn.Module):
         }
 
     def train_step(self, source, target, generator_steps=2):
-        """One joint iteration: a discriminator step, then ``generator_steps`` generator steps."""
+        """One joint iteration: a discriminator step, ``generator_steps`` G steps."""
         terms = self.discriminator_step(source, target)
         for _ in range(generator_steps):
             terms.update(self.generator_step(source, target))

@@ -608,8 +608,9 @@ def main(argv=None):
             f"{it / 1e9:.1f} GFLOP as computed "
             f"(discriminator step {flops['discriminator_step'] / 1e9:.1f}, "
             f"each of 2 generator steps "
-            f"{flops['generator_step'] / 1e9:.1f}); a naive count with full backward passes and "
-            f"discriminator weight gradients in generator steps gives {flops['naive'] / 1e9:.1f}.",
+            f"{flops['generator_step'] / 1e9:.1f}); a naive count with full backward "
+            "passes and discriminator weight gradients in generator steps gives "
+            f"{flops['naive'] / 1e9:.1f}.",
         )
 
     if "generation" not in args.skip:
@@ -637,8 +638,9 @@ def main(argv=None):
                     for name, (m, b) in gen_times.items()
                 ],
             )
-            + f"\n\n{n_rows:,} rows ({p['n_classes']} classes x {rows_per_class:,}) per call; "
-            "`sample` includes drawing and scaling source rows and the float64 inverse scaling.",
+            + f"\n\n{n_rows:,} rows ({p['n_classes']} classes x {rows_per_class:,}) "
+            "per call; `sample` includes drawing and scaling source rows and the "
+            "float64 inverse scaling.",
         )
 
     if "fit" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
@@ -651,8 +653,8 @@ def main(argv=None):
             )
             + f"\n\nX: {shape[0]} rows x {shape[1]} features; CycleGAN "
             f"{'30 + 30 epochs' if epochs else 'default (fast preset)'}; CTGAN with "
-            f"the same total number of epochs ({total_epochs}), label as a discrete column, "
-            "each class drawn by conditional sampling.",
+            f"the same total number of epochs ({total_epochs}), label as a discrete "
+            "column, each class drawn by conditional sampling.",
         )
 
     if "memmap" not in args.skip and (DATA / "emodb_is10.csv.gz").exists():
@@ -691,11 +693,13 @@ def main(argv=None):
                 rows,
             )
             + f"\n\nSource: {m['n_rows']:,} x {p['n_features']} float32 `.npy` "
-            f"({m['memmap_bytes'] / mib:,.0f} MiB) opened with `np.load(mmap_mode='r')`; "
-            f"X: EmoDB IS10 four classes; fast preset, 2 + 2 epochs; each fit in a fresh "
-            f"process (VmHWM from /proc), {m['fit_seconds']:.1f} s and "
+            f"({m['memmap_bytes'] / mib:,.0f} MiB) opened with "
+            "`np.load(mmap_mode='r')`; "
+            "X: EmoDB IS10 four classes; fast preset, 2 + 2 epochs; each fit in a "
+            f"fresh process (VmHWM from /proc), {m['fit_seconds']:.1f} s and "
             f"{control['fit_seconds']:.1f} s.  The memmap source itself costs "
-            f"{(m['peak'] - control['peak']) / mib:+,.0f} MiB of peak RSS against the control.",
+            f"{(m['peak'] - control['peak']) / mib:+,.0f} MiB of peak RSS against "
+            "the control.",
         )
 
     if "epochs" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
@@ -703,7 +707,8 @@ def main(argv=None):
             device, 10 if args.quick else 30, peak
         )
         show(
-            "6. Per-epoch cost of a fast-preset fit on EmoDB IS09 (one batch per epoch)",
+            "6. Per-epoch cost of a fast-preset fit on EmoDB IS09 "
+            "(one batch per epoch)",
             _table(
                 [
                     "phase",
@@ -723,13 +728,14 @@ def main(argv=None):
                     for phase, r in results.items()
                 ],
             )
-            + f"\n\nMedians of interleaved rounds.  Batch: {k} classes x {b} rows x {d} "
-            f"features; the fast preset (generators {_sizes(FAST['generator_hidden'])}, "
+            + "\n\nMedians of interleaved rounds.  "
+            f"Batch: {k} classes x {b} rows x {d} features; the fast preset "
+            f"(generators {_sizes(FAST['generator_hidden'])}, "
             f"discriminators {_sizes(FAST['discriminator_hidden'])}, "
             f"{FAST['generator_steps']} generator step per discriminator step); "
             "`partial_fit(epochs=1)` "
-            "runs one epoch with the net's callbacks (timer, loss scoring, learning-rate "
-            "decay, divergence guard, epoch seeding).",
+            "runs one epoch with the net's callbacks (timer, loss scoring, "
+            "learning-rate decay, divergence guard, epoch seeding).",
         )
 
     return None

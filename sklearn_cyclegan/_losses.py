@@ -41,7 +41,7 @@ def adversarial_loss(fake_logits, real_label=0.9):
 
 
 def cycle_loss(reconstructed, original):
-    """Squared reconstruction error, mean over rows and features, summed over classes."""
+    """Squared reconstruction error: mean over rows and features, sum over classes."""
     return reconstructed.shape[0] * F.mse_loss(reconstructed, original)
 
 

@@ -265,7 +265,7 @@ class CycleGANNet(NeuralNet):
 
 
 def _fusable(optimizer, kwargs, module):
-    """Whether to ask for the fused Adam kernel: a torch Adam/AdamW left to its defaults."""
+    """Whether to ask for the fused Adam kernel: torch Adam/AdamW left at defaults."""
     if optimizer not in (torch.optim.Adam, torch.optim.AdamW):
         return False
     if kwargs.get("fused") is not None or kwargs.get("foreach") is not None:

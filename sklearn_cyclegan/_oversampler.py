@@ -361,7 +361,8 @@ class CycleGANOversampler(BaseOverSampler):
         )
         if len(classes) < 2:
             raise ValueError(
-                f"CycleGANOversampler needs at least 2 classes; y has {len(classes)} class."
+                "CycleGANOversampler needs at least 2 classes; "
+                f"y has {len(classes)} class."
             )
         small = counts < MIN_CLASS_ROWS
         if small.any():
@@ -369,8 +370,8 @@ class CycleGANOversampler(BaseOverSampler):
                 f"{c!r}: {n}" for c, n in zip(classes[small], counts[small])
             )
             raise ValueError(
-                f"Every class needs at least {MIN_CLASS_ROWS} rows to train its CycleGAN; "
-                f"too few rows in class {detail}."
+                f"Every class needs at least {MIN_CLASS_ROWS} rows to train its "
+                f"CycleGAN; too few rows in class {detail}."
             )
         return classes, y_encoded
 
@@ -529,15 +530,16 @@ class CycleGANOversampler(BaseOverSampler):
         done = len(self.history_)
         if done < planned and not self.history_[-1].get("stopped_early", False):
             warnings.warn(
-                f"CycleGAN training stopped at epoch {done} of {planned} (interrupted); "
-                "the synthetic rows come from the partly trained networks. Pass a "
+                f"CycleGAN training stopped at epoch {done} of {planned} "
+                "(interrupted); the synthetic rows come from the partly trained "
+                "networks. Pass a "
                 "TrainingCheckpoint in callbacks to be able to resume.",
                 UserWarning,
                 stacklevel=4,
             )
 
     def _diversity(self, X_scaled, y_encoded):
-        """Per class, spread of synthetic rows relative to real rows (see _diversity)."""
+        """Per class, spread of synthetic rows relative to real rows (_diversity)."""
         rng = np.random.default_rng([self._sample_seed, 1])
         n_rows = [
             min(int(np.sum(y_encoded == k)), self._source.n_rows, MAX_ROWS)
@@ -581,8 +583,8 @@ class CycleGANOversampler(BaseOverSampler):
             ).numpy()
             if not np.isfinite(generated).all():
                 raise DivergenceError(
-                    "The generators produced non-finite rows; training diverged. Lower the "
-                    "learning rate or try another random_state."
+                    "The generators produced non-finite rows; training diverged. "
+                    "Lower the learning rate or try another random_state."
                 )
             for block, i in zip(generated, active):
                 n = min(sizes[i] - start, GENERATION_ROWS)
@@ -615,14 +617,16 @@ class CycleGANOversampler(BaseOverSampler):
         else:
             if not isinstance(n_samples, Integral) or n_samples < 0:
                 raise ValueError(
-                    f"n_samples must be a non-negative int or a dict, got {n_samples!r}."
+                    "n_samples must be a non-negative int or a dict, "
+                    f"got {n_samples!r}."
                 )
             wanted = self.classes_ if classes is None else np.asarray(classes)
             counts = {c: int(n_samples) for c in wanted}
         unknown = [c for c in counts if c not in set(self.classes_.tolist())]
         if unknown:
             raise ValueError(
-                f"Unknown classes {unknown}; the sampler was fitted on {self.classes_.tolist()}."
+                f"Unknown classes {unknown}; the sampler was fitted on "
+                f"{self.classes_.tolist()}."
             )
         if random_state is None:
             rng = np.random.default_rng(self._sample_seed)
@@ -649,14 +653,16 @@ class CycleGANOversampler(BaseOverSampler):
         matches = np.flatnonzero(self.classes_ == target_class)
         if matches.size != 1:
             raise ValueError(
-                f"Unknown class {target_class!r}; fitted classes are {self.classes_.tolist()}."
+                f"Unknown class {target_class!r}; fitted classes are "
+                f"{self.classes_.tolist()}."
             )
         if isinstance(X_source, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             X_source = X_source[list(self.feature_names_in_)]
         rows = check_array(X_source, dtype="numeric", input_name="X_source")
         if rows.shape[1] != self.n_features_in_:
             raise ValueError(
-                f"X_source has {rows.shape[1]} features, expected {self.n_features_in_}."
+                f"X_source has {rows.shape[1]} features, "
+                f"expected {self.n_features_in_}."
             )
         scaled = self._source.scaler.transform(rows).astype(np.float32)
         generated = self.net_.transfer(

@@ -77,7 +77,7 @@ class SourceRows:
         return torch.addcmul(self._offset, rows, self._scale)
 
     def take(self, indices):
-        """Scaled rows at ``indices`` (any shape); result has a trailing feature axis."""
+        """Scaled rows at ``indices`` (any shape), with a trailing feature axis."""
         if self._scaled is not None:
             return self._scaled[torch.as_tensor(indices)]
         flat = np.asarray(indices).ravel()

@@ -31,7 +31,7 @@ def check_feature_types(X):
             or not (
                 pd.api.types.is_numeric_dtype(t)
                 or pd.api.types.is_bool_dtype(t)
-                or t == object
+                or pd.api.types.is_object_dtype(t)
                 and holds_numbers(X[name])
             )
         ]
@@ -65,7 +65,8 @@ def check_float32_range(scaler, name):
     if max(np.abs(scaler.data_min_).max(), np.abs(scaler.data_max_).max()) > limit:
         raise ValueError(
             f"{name} has values beyond +-{limit:.3g}, the float32 range the networks "
-            "compute in; rescale it first (e.g. with a log transform or StandardScaler)."
+            "compute in; rescale it first (e.g. with a log transform or "
+            "StandardScaler)."
         )
 
 

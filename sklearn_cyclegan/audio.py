@@ -1,4 +1,4 @@
-"""OpenSmileFeatures: a scikit-learn transformer from audio files to openSMILE functionals.
+"""OpenSmileFeatures: scikit-learn transformer, audio files to openSMILE functionals.
 
 openSMILE is an optional dependency (``pip install "sklearn-cyclegan[audio]"``)
 and is imported only when a transformer is fitted.  Its licence allows
@@ -185,14 +185,16 @@ def _check_paths(X, must_exist):
     if isinstance(X, pd.DataFrame):
         if X.shape[1] != 1:
             raise ValueError(
-                f"OpenSmileFeatures expects one column of file paths, got {X.shape[1]} columns."
+                "OpenSmileFeatures expects one column of file paths, "
+                f"got {X.shape[1]} columns."
             )
         X = X.iloc[:, 0]
     values = list(np.asarray(X, dtype=object).ravel()) if not isinstance(X, list) else X
     bad = [v for v in values if not isinstance(v, (str, os.PathLike))]
     if bad:
         raise TypeError(
-            f"OpenSmileFeatures expects paths to audio files, got {type(bad[0]).__name__} "
+            "OpenSmileFeatures expects paths to audio files, "
+            f"got {type(bad[0]).__name__} "
             f"values such as {bad[0]!r}."
         )
     paths = [os.fspath(v) for v in values]

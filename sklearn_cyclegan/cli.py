@@ -19,7 +19,7 @@ STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
 DESCRIPTION = """\
 Over-sample an imbalanced table with CycleGAN style transfer (Bao et al., 2019).
 
-  sklearn-cyclegan demo                      # two-minute tour on a scikit-learn data set
+  sklearn-cyclegan demo                   # two-minute tour on a scikit-learn data set
   sklearn-cyclegan augment data.csv --label y -o balanced.csv
   sklearn-cyclegan extract wavs/ -o features.csv --feature-set IS09_emotion
 
@@ -82,7 +82,8 @@ def build_parser():
     augment = commands.add_parser(
         "augment",
         help="add synthetic rows to a CSV or Parquet table",
-        description="Fit CycleGANOversampler on a table and write it back with synthetic rows.",
+        description="Fit CycleGANOversampler on a table and write it back with "
+        "synthetic rows.",
         epilog=AUGMENT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -160,8 +161,9 @@ def build_parser():
     extract = commands.add_parser(
         "extract",
         help="openSMILE features of a folder of audio files",
-        description="Extract openSMILE functionals, one row per audio file, with a first "
-        "column 'file' (the path relative to the folder).  Needs the audio extra: "
+        description="Extract openSMILE functionals, one row per audio file, with a "
+        "first column 'file' (the path relative to the folder).  "
+        "Needs the audio extra: "
         'pip install "sklearn-cyclegan[audio]".  openSMILE is free for research '
         "and education only; see its licence.",
     )
@@ -350,7 +352,8 @@ def _augment(args):
     ).reset_index(drop=True)
     synthetic[args.label] = y_res[n:]
     for column in kept:
-        # Nullable integers, so empty cells of synthetic rows keep ids like 3 from becoming 3.0.
+        # Nullable integers, so empty cells of synthetic rows keep ids like 3
+        # from becoming 3.0.
         if pd.api.types.is_integer_dtype(table[column]):
             table[column] = table[column].astype("Int64")
     result = pd.concat([table, synthetic], ignore_index=True)[list(table.columns)]
@@ -360,7 +363,8 @@ def _augment(args):
     added = pd.Series(y_res[n:]).value_counts().sort_index()
     detail = ", ".join(f"{k} +{v}" for k, v in added.items()) or "none needed"
     print(
-        f"wrote {len(result)} rows ({n} original, {len(synthetic)} synthetic: {detail}) "
+        f"wrote {len(result)} rows ({n} original, "
+        f"{len(synthetic)} synthetic: {detail}) "
         f"to {args.output}"
     )
 
@@ -430,7 +434,8 @@ def _extract(args):
     features.insert(0, "file", [f.relative_to(args.folder).as_posix() for f in files])
     _write_table(features.reset_index(drop=True), args.output)
     print(
-        f"wrote {features.shape[1] - 1} {args.feature_set} features of {len(files)} files "
+        f"wrote {features.shape[1] - 1} {args.feature_set} features "
+        f"of {len(files)} files "
         f"to {args.output}"
     )
 

@@ -191,7 +191,8 @@ def test_extract_writes_one_row_per_file(tmp_path, capsys):
 def test_augment_emodb_with_tess_source(tmp_path):
     emodb, tess = data_file("emodb_is09.csv.gz"), data_file("tess_is09.csv.gz")
     out = tmp_path / "emodb.parquet"
-    # TESS has its own speaker and label columns; the sampler keeps EmoDB's features only.
+    # TESS has its own speaker and label columns; the sampler keeps EmoDB's
+    # features only.
     assert (
         main(
             [

@@ -54,7 +54,7 @@ def test_readme_keeps_the_ci_commands():
     # .ci/run mirrors these two lines; the README and CI must not drift apart.
     readme = (ROOT / "README.md").read_text()
     assert (
-        'pip install "torch==2.13.0" -e ".[test,audio,docs,dask]" && sklearn-cyclegan demo'
-        in readme
-    )
+        'pip install "torch==2.13.0" -e ".[test,audio,docs,dask]" '
+        "&& sklearn-cyclegan demo"
+    ) in readme
     assert "python -m pytest -q" in readme

@@ -91,7 +91,8 @@ def test_memmap_source_is_not_materialised(tmp_path):
     extra = result["streamed"] - result["control"]
     assert extra < 0.3 * size, (
         f"a fit and sample with a {size / 2**20:.0f} MiB memory-mapped source grew "
-        f"resident memory by {extra / 2**20:.0f} MiB more than with a small in-memory one"
+        f"resident memory by {extra / 2**20:.0f} MiB more than with a small "
+        "in-memory one"
     )
 
 

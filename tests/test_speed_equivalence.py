@@ -118,7 +118,7 @@ def test_joint_step_matches_reference():
 
 
 def test_joint_step_matches_reference_with_plain_adam():
-    """The fused-kernel default changes nothing: an explicit ``fused=False`` agrees too."""
+    """The fused-kernel default changes nothing: explicit ``fused=False`` agrees too."""
     net, reference, source, target = _pair(pretrain_epochs=0, optimizer__fused=False)
     assert not net.optimizer_generator_.defaults["fused"]
     _check_joint_step(net, reference, source, target)
