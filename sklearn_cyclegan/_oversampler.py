@@ -33,7 +33,12 @@ from ._interpolation import class_interpolations
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
-from ._validation import check_feature_types, check_float32_range, integer_columns
+from ._validation import (
+    check_feature_types,
+    check_float32_range,
+    check_labels,
+    integer_columns,
+)
 
 __all__ = ["CycleGANOversampler"]
 
@@ -392,6 +397,19 @@ class CycleGANOversampler(BaseOverSampler):
             y = y.to_numpy()
         self._integer_columns = integer_columns(X)
         return super()._check_X_y(X, y, accept_sparse=accept_sparse)
+
+    def fit_resample(self, X, y, **params):
+        # Before imbalanced-learn's target checks, whose numpy sort fails on
+        # None or mixed label types with a bare TypeError.
+        check_labels(y)
+        return super().fit_resample(X, y, **params)
+
+    def fit(self, X, y, **params):
+        check_labels(y)
+        return super().fit(X, y, **params)
+
+    fit_resample.__doc__ = BaseOverSampler.fit_resample.__doc__
+    fit.__doc__ = BaseOverSampler.fit.__doc__
 
     def _resolved(self, name):
         value = getattr(self, name)
@@ -780,6 +798,12 @@ class CycleGANOversampler(BaseOverSampler):
                 f"{self.classes_.tolist()}."
             )
         if isinstance(X_source, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            missing = [c for c in self.feature_names_in_ if c not in X_source.columns]
+            if missing:
+                raise ValueError(
+                    f"X_source lacks {len(missing)} column(s) of X, e.g. "
+                    f"{[str(c) for c in missing[:5]]}."
+                )
             X_source = X_source[list(self.feature_names_in_)]
         rows = check_array(X_source, dtype="numeric", input_name="X_source")
         if rows.shape[1] != self.n_features_in_:

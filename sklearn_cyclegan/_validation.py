@@ -1,5 +1,7 @@
 """Input checks on X and source that imbalanced-learn's validation does not make."""
 
+from numbers import Number
+
 import numpy as np
 import pandas as pd
 
@@ -95,3 +97,35 @@ def integer_columns(X):
     if dtype is not None and getattr(X, "ndim", 0) == 2 and dtype.kind in "iub":
         return np.ones(X.shape[1], dtype=bool)
     return None
+
+
+def check_labels(y):
+    """Refuse missing labels and labels of mixed kinds, naming them.
+
+    numpy cannot sort ``None`` or ``NaN`` among strings, nor strings among
+    numbers, so both would otherwise surface as a bare ``TypeError: '<' not
+    supported`` from deep inside the class counting.
+    """
+    if y is None or getattr(getattr(y, "dtype", None), "kind", "O") != "O":
+        return  # None is sklearn's to refuse; typed arrays hold one kind
+    values = np.asarray(y, dtype=object).ravel()
+    missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
+    if missing:
+        raise ValueError(
+            f"y has {len(missing)} missing label(s) ({missing[0]!r}); drop those "
+            "rows or give them a label."
+        )
+    kinds = {}
+    for v in values:
+        kind = (
+            "number"
+            if isinstance(v, Number) and not isinstance(v, bool)
+            else (type(v).__name__)
+        )
+        kinds.setdefault(kind, v)
+    if len(kinds) > 1:
+        examples = ", ".join(f"{k} {v!r}" for k, v in sorted(kinds.items()))
+        raise ValueError(
+            f"y mixes label types ({examples}); convert the labels to one type, "
+            "e.g. y.astype(str)."
+        )

@@ -390,3 +390,26 @@ def test_source_far_from_zero_keeps_its_spread(imbalanced):
     # Identity generators between identically scaled domains return source rows.
     gap = np.abs(synthetic[:, None, :] - X[None]).max(axis=2).min(axis=1)
     assert gap.max() < 1e-4
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (None, "missing label"),
+        (np.nan, "missing label"),
+        (1, "mixes label types"),
+    ],
+)
+def test_bad_labels_are_named(bad, message):
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    y = np.array(["a"] * 20 + ["b"] * 9 + [bad], dtype=object)
+    with pytest.raises(ValueError, match=message):
+        CycleGANOversampler(random_state=0).fit_resample(X, y)
+
+
+def test_transfer_names_missing_columns():
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(30, 3)), columns=list("abc"))
+    sampler = CycleGANOversampler(random_state=0)
+    sampler.fit_resample(X, np.array([0] * 20 + [1] * 10))
+    with pytest.raises(ValueError, match=r"lacks 1 column.*'c'"):
+        sampler.transfer(X[["a", "b"]], 1)
