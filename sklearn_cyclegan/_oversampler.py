@@ -102,9 +102,10 @@ class CycleGANOversampler(BaseOverSampler):
         epochs, lr 2e-4, Adam betas (0.9, 0.999), 2 generator steps per
         discriminator step, as in the authors' code.  ``"fast"``: one hidden
         layer of 128 in G, F and D, 100 + 300 epochs, lr 1e-3, betas
-        (0.5, 0.999), 1 generator step; it fits EmoDB-sized data in well under
-        a minute on two CPU cores and brings synthetic class means closer to the
-        real ones than the source's (docs/results.md, Table 1).
+        (0.5, 0.999), 1 generator step, and no training at all when each
+        class interpolates its own rows (``source=None``); it brings synthetic
+        class means closer to the real ones than the source's
+        (docs/results.md, Table 1).  Timings are in the user guide.
 
     generator_hidden : tuple of int, default=None
         Hidden layer sizes of each G_k and F_k.
