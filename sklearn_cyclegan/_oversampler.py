@@ -26,6 +26,7 @@ from ._early_stopping import (
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
+from ._threads import thread_limited
 from ._validation import check_feature_types, check_float32_range, integer_columns
 
 __all__ = ["CycleGANOversampler"]
@@ -159,6 +160,13 @@ class CycleGANOversampler(BaseOverSampler):
     device : str, default="auto"
         Torch device for training and generation; "auto" takes CUDA when present.
 
+    n_threads : "auto" or int, default="auto"
+        CPU threads for torch and BLAS during ``fit_resample``, ``sample`` and
+        ``transfer``; the caller's settings are restored afterwards.  "auto"
+        takes the cores this process may use (affinity and cgroup quota) less
+        those busy with other runnable tasks, at least 1, so that concurrent
+        fits do not oversubscribe the CPU.  See ``docs/performance.md``.
+
     verbose : int, default=0
         0 silent, 1 a progress bar over epochs, 2 skorch's per-epoch table.
 
@@ -252,6 +260,7 @@ class CycleGANOversampler(BaseOverSampler):
         "callbacks": [list, None],
         "net_params": [dict, None],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str],
+        "n_threads": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
@@ -285,6 +294,7 @@ class CycleGANOversampler(BaseOverSampler):
         callbacks=None,
         net_params=None,
         device="auto",
+        n_threads="auto",
         verbose=0,
         random_state=None,
     ):
@@ -314,6 +324,7 @@ class CycleGANOversampler(BaseOverSampler):
         self.callbacks = callbacks
         self.net_params = net_params
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.random_state = random_state
 
@@ -468,6 +479,7 @@ class CycleGANOversampler(BaseOverSampler):
             **{"optimizer__betas": self._betas(), **(self.net_params or {})},
         )
 
+    @thread_limited
     def _fit_resample(self, X, y):
         self.classes_, y_encoded = self._check_classes(y)
         self.device_ = self._check_device()
@@ -591,6 +603,7 @@ class CycleGANOversampler(BaseOverSampler):
         self._source.release()
         return X_new, np.repeat(self.classes_[classes], sizes)
 
+    @thread_limited
     def sample(self, n_samples, *, classes=None, random_state=None):
         """Draw synthetic rows only, without the original data.
 
@@ -631,6 +644,7 @@ class CycleGANOversampler(BaseOverSampler):
         X_new, y_new = self._generate(counts, rng)
         return self._wrap(X_new), y_new
 
+    @thread_limited
     def transfer(self, X_source, target_class):
         """Style-transfer given source rows to ``target_class``: G_k(X_source).
 
