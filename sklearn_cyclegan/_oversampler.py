@@ -160,12 +160,13 @@ class CycleGANOversampler(BaseOverSampler):
     device : str, default="auto"
         Torch device for training and generation; "auto" takes CUDA when present.
 
-    n_threads : "auto" or int, default="auto"
+    n_threads : "auto", int or None, default="auto"
         CPU threads for torch and BLAS during ``fit_resample``, ``sample`` and
         ``transfer``; the caller's settings are restored afterwards.  "auto"
         takes the cores this process may use (affinity and cgroup quota) less
         those busy with other runnable tasks, at least 1, so that concurrent
-        fits do not oversubscribe the CPU.  See ``docs/performance.md``.
+        fits do not oversubscribe the CPU; None leaves the thread settings as
+        they are.  See ``docs/performance.md``.
 
     verbose : int, default=0
         0 silent, 1 a progress bar over epochs, 2 skorch's per-epoch table.
@@ -260,7 +261,11 @@ class CycleGANOversampler(BaseOverSampler):
         "callbacks": [list, None],
         "net_params": [dict, None],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str],
-        "n_threads": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "n_threads": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }

@@ -55,6 +55,9 @@ class limit_threads:
         self.n_threads = n_threads
 
     def __enter__(self):
+        if self.n_threads is None:  # leave the caller's settings alone
+            self._blas = None
+            return torch.get_num_threads()
         n = resolve_threads(self.n_threads)
         self._torch = torch.get_num_threads()
         torch.set_num_threads(n)
@@ -62,6 +65,8 @@ class limit_threads:
         return n
 
     def __exit__(self, *exc):
+        if self._blas is None:
+            return
         self._blas.restore_original_limits()
         torch.set_num_threads(self._torch)
 

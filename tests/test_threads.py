@@ -58,3 +58,14 @@ def test_invalid_n_threads_rejected(imbalanced, bad):
     X, y = imbalanced
     with pytest.raises(ValueError, match="n_threads"):
         CycleGANOversampler(**FAST, n_threads=bad).fit_resample(X, y)
+
+
+def test_none_leaves_threads_alone(imbalanced):
+    X, y = imbalanced
+    before = torch.get_num_threads()
+    recorder = RecordThreads()
+    sampler = CycleGANOversampler(
+        **FAST, n_threads=None, callbacks=[("threads", recorder)], random_state=0
+    )
+    sampler.fit_resample(X, y)
+    assert set(dict(sampler.net_.callbacks_)["threads"].seen) == {before}
