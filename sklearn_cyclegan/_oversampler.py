@@ -26,7 +26,7 @@ from ._early_stopping import (
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
-from ._threads import thread_limited
+from ._threads import AdaptThreads, thread_limited
 from ._validation import check_feature_types, check_float32_range, integer_columns
 
 __all__ = ["CycleGANOversampler"]
@@ -443,6 +443,8 @@ class CycleGANOversampler(BaseOverSampler):
 
     def _build_net(self, n_classes, n_features, seed=0, validation=None):
         callbacks = [("epoch_seed", EpochSeed(seed))]
+        if self.n_threads == "auto":
+            callbacks.append(("adapt_threads", AdaptThreads()))
         if validation is not None:
             callbacks.append(("valid_distance", ValidationDistance(*validation)))
         callbacks += list(self.callbacks or [])

@@ -4,6 +4,7 @@ import functools
 import os
 
 import torch
+from skorch.callbacks import Callback
 from threadpoolctl import threadpool_limits
 
 
@@ -32,12 +33,13 @@ def running_processes():
         return None
 
 
-def resolve_threads(n_threads):
+def resolve_threads(n_threads, own=1):
     """Number of threads to use for ``n_threads`` ("auto" or a positive int).
 
-    "auto" gives the cores not already busy with other runnable tasks (the
-    caller counts as one).  OpenMP threads spin while waiting for each other,
-    so more threads than free cores costs far more than it gains.
+    "auto" gives the cores not already busy with other runnable tasks; ``own``
+    is how many of the runnable tasks are this process's threads.  OpenMP
+    threads spin while waiting for each other, so more threads than free
+    cores costs far more than it gains.
     """
     if n_threads != "auto":
         return int(n_threads)
@@ -45,7 +47,7 @@ def resolve_threads(n_threads):
     running = running_processes()
     if running is None:
         return cores
-    return max(1, min(cores, cores - (running - 1)))
+    return max(1, min(cores, cores - max(0, running - own)))
 
 
 class limit_threads:
@@ -80,3 +82,27 @@ def thread_limited(method):
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+class AdaptThreads(Callback):
+    """Re-choose the "auto" thread count every ``every`` epochs.
+
+    Concurrent fits start before their neighbours are busy, so the choice at
+    the start of a fit goes stale; reading /proc/loadavg costs microseconds.
+
+    Parameters
+    ----------
+    every : int, default=5
+        Epochs between checks.
+    """
+
+    def __init__(self, every=5):
+        self.every = every
+
+    def on_epoch_begin(self, net, **kwargs):
+        if (len(net.history) - 1) % self.every == 0:  # the first epoch, then every
+            own = torch.get_num_threads()
+            n = resolve_threads("auto", own=own)
+            if n != own:
+                torch.set_num_threads(n)
+                threadpool_limits(limits=n)

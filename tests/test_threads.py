@@ -69,3 +69,20 @@ def test_none_leaves_threads_alone(imbalanced):
     )
     sampler.fit_resample(X, y)
     assert set(dict(sampler.net_.callbacks_)["threads"].seen) == {before}
+
+
+def test_auto_follows_the_load_during_training(imbalanced, monkeypatch):
+    X, y = imbalanced
+    before = torch.get_num_threads()
+    load = iter([0, 0] + [5] * 100)  # idle at the start, then oversubscribed
+    monkeypatch.setattr(_threads, "available_cores", lambda: 2)
+    monkeypatch.setattr(_threads, "running_processes", lambda: next(load))
+    recorder = RecordThreads()
+    fast = {**FAST, "pretrain_epochs": 6, "max_epochs": 6}
+    sampler = CycleGANOversampler(
+        **fast, callbacks=[("threads", recorder)], random_state=0
+    )
+    sampler.fit_resample(X, y)
+    seen = dict(sampler.net_.callbacks_)["threads"].seen
+    assert seen[0] == 2 and seen[-1] == 1, seen
+    assert torch.get_num_threads() == before
