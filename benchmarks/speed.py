@@ -490,6 +490,53 @@ def epoch_overhead(device, rounds, peak_gflops):
 # -- report ----------------------------------------------------------------------------
 
 
+# -- 7. two fits at once: thread policies under contention --------------------------
+
+
+def _contention_child(policy, epochs):
+    """Time one default-preset fit on EmoDB IS09 with ``n_threads=policy``."""
+    X, y, _ = load_emodb("is09")
+    n_threads = None if policy == "torch" else "auto"
+    sampler = CycleGANOversampler(
+        n_threads=n_threads,
+        pretrain_epochs=epochs,
+        max_epochs=epochs,
+        device="cpu",
+        random_state=0,
+    )
+    start = time.perf_counter()
+    sampler.fit_resample(X, y)
+    print(json.dumps({"seconds": time.perf_counter() - start}))
+
+
+def _spawn_fits(policy, n_fits, epochs):
+    """Start ``n_fits`` fits in fresh processes at once; their wall seconds."""
+    command = [sys.executable, __file__, "--contention-child", policy]
+    children = [
+        subprocess.Popen(
+            [*command, "--epochs", str(epochs)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(n_fits)
+    ]
+    outs = [child.communicate()[0] for child in children]
+    return [json.loads(out.strip().splitlines()[-1])["seconds"] for out in outs]
+
+
+def contention(rounds, epochs):
+    """Median seconds of one fit alone and of each of two at once, per policy.
+
+    Policies and fit counts are interleaved within each round so that changes
+    in the machine's other load fall on all of them alike.
+    """
+    times = {(p, n): [] for p in ("torch", "auto") for n in (1, 2)}
+    loads = []
+    for _ in range(rounds):
+        for policy, n_fits in times:
+            loads.append(Path("/proc/loadavg").read_text().split()[0])
+            times[policy, n_fits].extend(_spawn_fits(policy, n_fits, epochs))
+    return {key: float(np.median(v)) for key, v in times.items()}, loads
+
+
 def _table(header, rows):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -526,14 +573,17 @@ def main(argv=None):
         "--skip",
         nargs="*",
         default=[],
-        choices=["train", "generation", "fit", "memmap", "epochs"],
-        help="leave out sections 2, 3, 4, 5 or 6",
+        choices=["train", "generation", "fit", "memmap", "epochs", "contention"],
+        help="leave out sections 2, 3, 4, 5, 6 or 7",
     )
     parser.add_argument("--memmap-child", help=argparse.SUPPRESS)
+    parser.add_argument("--contention-child", help=argparse.SUPPRESS)
     parser.add_argument("--epochs", type=int, default=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memmap_child:
         return _memmap_child(args.memmap_child, args.epochs)
+    if args.contention_child:
+        return _contention_child(args.contention_child, args.epochs)
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("--device cuda: no CUDA device is available")
     device = args.device
@@ -742,6 +792,30 @@ def main(argv=None):
             "runs one epoch with the net's callbacks (timer, loss scoring, "
             "learning-rate "
             "decay, divergence guard, epoch seeding).",
+        )
+
+    if "contention" not in args.skip and device == "cpu":
+        epochs = 20 if args.quick else 100
+        med, loads = contention(rounds=2 if args.quick else 3, epochs=epochs)
+        show(
+            "7. One fit alone and two at once, per thread policy",
+            _table(
+                ["n_threads", "one fit (s)", "each of two at once (s)", "ratio"],
+                [
+                    (
+                        "None (torch's default threads)" if p == "torch" else '"auto"',
+                        f"{med[p, 1]:.1f}",
+                        f"{med[p, 2]:.1f}",
+                        f"{med[p, 2] / med[p, 1]:.2f}x",
+                    )
+                    for p in ("torch", "auto")
+                ],
+            )
+            + f"\n\nMedians over interleaved rounds; each fit a fresh process on "
+            f"EmoDB IS09 (fast preset, {epochs} + {epochs} epochs).  "
+            f"`auto` alone against torch's default: "
+            f"{med['auto', 1] / med['torch', 1]:.2f}x.  1-minute load average "
+            f"before each round: {', '.join(loads)}.",
         )
 
     return None

@@ -33,6 +33,7 @@ from ._interpolation import class_interpolations
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
+from ._threads import AdaptThreads, thread_limited
 from ._validation import (
     check_feature_types,
     check_float32_range,
@@ -206,6 +207,14 @@ class CycleGANOversampler(BaseOverSampler):
     device : str, default="auto"
         Torch device for training and generation; "auto" takes CUDA when present.
 
+    n_threads : "auto", int or None, default="auto"
+        CPU threads for torch and BLAS during ``fit_resample``, ``sample`` and
+        ``transfer``; the caller's settings are restored afterwards.  "auto"
+        takes the cores this process may use (affinity and cgroup quota) less
+        those busy with other runnable tasks, at least 1, so that concurrent
+        fits do not oversubscribe the CPU; None leaves the thread settings as
+        they are.  See ``docs/performance.md``.
+
     verbose : int, default=0
         0 silent, 1 a progress bar over epochs, 2 skorch's per-epoch table.
 
@@ -306,6 +315,11 @@ class CycleGANOversampler(BaseOverSampler):
         "callbacks": [list, None],
         "net_params": [dict, None],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str],
+        "n_threads": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
@@ -343,6 +357,7 @@ class CycleGANOversampler(BaseOverSampler):
         callbacks=None,
         net_params=None,
         device="auto",
+        n_threads="auto",
         verbose=0,
         random_state=None,
     ):
@@ -376,6 +391,7 @@ class CycleGANOversampler(BaseOverSampler):
         self.callbacks = callbacks
         self.net_params = net_params
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.random_state = random_state
 
@@ -515,6 +531,8 @@ class CycleGANOversampler(BaseOverSampler):
 
     def _build_net(self, n_classes, n_features, seed=0, validation=None):
         callbacks = [("epoch_seed", EpochSeed(seed))]
+        if self.n_threads == "auto":
+            callbacks.append(("adapt_threads", AdaptThreads()))
         if validation is not None:
             callbacks.append(("valid_distance", ValidationDistance(*validation)))
         callbacks += list(self.callbacks or [])
@@ -558,6 +576,7 @@ class CycleGANOversampler(BaseOverSampler):
             **{"optimizer__betas": self._betas(), **(self.net_params or {})},
         )
 
+    @thread_limited
     def _fit_resample(self, X, y):
         self.classes_, y_encoded = self._check_classes(y)
         self.device_ = self._check_device()
@@ -725,6 +744,7 @@ class CycleGANOversampler(BaseOverSampler):
             self._source.n_groups is not None and self.net_.module_.generator.residual
         )
 
+    @thread_limited
     def sample(self, n_samples, *, classes=None, random_state=None):
         """Draw synthetic rows only, without the original data.
 
@@ -776,6 +796,7 @@ class CycleGANOversampler(BaseOverSampler):
         X_new, y_new = self._generate(counts, rng)
         return self._wrap(X_new), y_new
 
+    @thread_limited
     def transfer(self, X_source, target_class):
         """Style-transfer given source rows to ``target_class``: G_k(X_source).
 

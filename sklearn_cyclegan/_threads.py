@@ -1,0 +1,108 @@
+"""Thread policy for torch and BLAS during fit, sample and transfer."""
+
+import functools
+import os
+
+import torch
+from skorch.callbacks import Callback
+from threadpoolctl import threadpool_limits
+
+
+def available_cores():
+    """Cores this process may use: its CPU affinity capped by the cgroup quota."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as f:
+            quota, period = f.read().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cores)
+
+
+def running_processes():
+    """Runnable tasks on the machine right now, from /proc/loadavg; None if unknown."""
+    try:
+        with open("/proc/loadavg") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def resolve_threads(n_threads, own=1):
+    """Number of threads to use for ``n_threads`` ("auto" or a positive int).
+
+    "auto" gives the cores not already busy with other runnable tasks; ``own``
+    is how many of the runnable tasks are this process's threads.  OpenMP
+    threads spin while waiting for each other, so more threads than free
+    cores costs far more than it gains.
+    """
+    if n_threads != "auto":
+        return int(n_threads)
+    cores = available_cores()
+    running = running_processes()
+    if running is None:
+        return cores
+    return max(1, min(cores, cores - max(0, running - own)))
+
+
+class limit_threads:
+    """Set torch's and BLAS's thread counts for a block, restoring them afterwards."""
+
+    def __init__(self, n_threads):
+        self.n_threads = n_threads
+
+    def __enter__(self):
+        if self.n_threads is None:  # leave the caller's settings alone
+            self._blas = None
+            return torch.get_num_threads()
+        n = resolve_threads(self.n_threads)
+        self._torch = torch.get_num_threads()
+        torch.set_num_threads(n)
+        self._blas = threadpool_limits(limits=n)
+        return n
+
+    def __exit__(self, *exc):
+        if self._blas is None:
+            return
+        self._blas.restore_original_limits()
+        torch.set_num_threads(self._torch)
+
+
+def thread_limited(method):
+    """Run an estimator method under ``limit_threads(self.n_threads)``."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with limit_threads(self.n_threads):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class AdaptThreads(Callback):
+    """Re-choose the "auto" thread count every ``every`` epochs.
+
+    Concurrent fits start before their neighbours are busy, so the choice at
+    the start of a fit goes stale; reading /proc/loadavg costs microseconds.
+
+    Parameters
+    ----------
+    every : int, default=5
+        Epochs between checks.
+    """
+
+    def __init__(self, every=5):
+        self.every = every
+
+    def on_epoch_begin(self, net, **kwargs):
+        if (len(net.history) - 1) % self.every == 0:  # the first epoch, then every
+            own = torch.get_num_threads()
+            n = resolve_threads("auto", own=own)
+            if n != own:
+                torch.set_num_threads(n)
+                threadpool_limits(limits=n)
