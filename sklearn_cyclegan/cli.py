@@ -10,10 +10,11 @@ import json
 import sys
 from pathlib import Path
 
+from ._io import TABLE_SUFFIXES, TableError, read_table, table_format
+
 __all__ = ["main"]
 
 PROG = "sklearn-cyclegan"
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
 
 DESCRIPTION = """\
@@ -211,7 +212,7 @@ def main(argv=None):
         message = (
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         )
-        if not isinstance(exc, CLIError):
+        if not isinstance(exc, (CLIError, TableError)):
             message = f"{type(exc).__name__}: {message}"
         print(f"{PROG} {args.command}: error: {message}", file=sys.stderr)
         return 1
@@ -293,8 +294,8 @@ def _augment(args):
 
     from . import CycleGANOversampler
 
-    _table_format(args.output)  # fail before the slow part
-    table = _read_table(args.input, "input")
+    table_format(args.output)  # fail before the slow part
+    table = read_table(args.input, "input")
     excluded = [
         c.strip() for item in args.exclude for c in item.split(",") if c.strip()
     ]
@@ -406,8 +407,8 @@ def _read_source(path):
     if path.suffix == ".npy":
         if not path.is_file():
             raise CLIError(f"cannot read source {path}: no such file")
-        return str(path)  # the sampler memory-maps it
-    return _read_table(path, "source")
+        return str(path)  # the sampler memory-maps it; clones stay cheap
+    return read_table(path, "source")
 
 
 # -- extract -------------------------------------------------------------------
@@ -422,7 +423,7 @@ def _extract(args):
     files = [f for f in files if f.is_file()]
     if not files:
         raise CLIError(f"no files match {args.pattern!r} in {args.folder}")
-    _table_format(args.output)  # fail before the slow part
+    table_format(args.output)  # fail before the slow part
     extractor = OpenSmileFeatures(
         args.feature_set, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1
     )
@@ -444,37 +445,8 @@ def _feature_sets():
 # -- tables --------------------------------------------------------------------
 
 
-def _table_format(path):
-    suffixes = [s.lower() for s in Path(path).suffixes]
-    if suffixes and suffixes[-1] in {".gz", ".bz2", ".zip", ".xz"}:
-        suffixes = suffixes[:-1]
-    if not suffixes or suffixes[-1] not in TABLE_SUFFIXES:
-        raise CLIError(
-            f"{path}: unknown table type; use .csv, .tsv, .parquet "
-            "(CSV may be compressed, e.g. .csv.gz)"
-        )
-    return suffixes[-1]
-
-
-def _read_table(path, what):
-    import pandas as pd
-
-    suffix = _table_format(path)
-    if not Path(path).is_file():
-        raise CLIError(f"cannot read {what} {path}: no such file")
-    try:
-        if TABLE_SUFFIXES[suffix] == "parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
-    except Exception as exc:  # noqa: BLE001 - parser errors come in many types
-        first = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
-        raise CLIError(f"cannot read {what} {path}: {first}") from exc
-
-
 def _write_table(frame, path):
-    suffix = _table_format(path)
+    suffix = table_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if TABLE_SUFFIXES[suffix] == "parquet":
         frame.to_parquet(path, index=False)
