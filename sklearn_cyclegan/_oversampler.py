@@ -23,6 +23,7 @@ from ._early_stopping import (
     ValidationDistance,
     split_validation,
 )
+from ._io import read_source
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
@@ -62,7 +63,10 @@ class CycleGANOversampler(BaseOverSampler):
         DataFrame, the same columns; they are reordered to match ``X``).  A
         ``numpy.memmap`` is streamed in batches, never copied whole; a path to
         a ``.npy`` file is memory-mapped the same way (and, unlike an array,
-        costs nothing to clone in cross-validation).  When None, the labelled
+        costs nothing to clone in cross-validation).  A path to a ``.csv``,
+        ``.csv.gz``, ``.tsv`` or ``.parquet`` table is read whole when
+        fitting, as the CLI reads it.  ``fit_resample(X, y, source=S)``
+        overrides it for one call.  When None, the labelled
         rows passed to ``fit_resample`` (all classes pooled) are the source, so
         the sampler works on any table without an extra corpus.
 
@@ -374,12 +378,11 @@ class CycleGANOversampler(BaseOverSampler):
             )
         return classes, y_encoded
 
-    def _check_source(self, X):
-        source = self.source
+    def _check_source(self, X, source):
         if source is None:
             return X
         if isinstance(source, (str, os.PathLike)):
-            source = np.load(os.fspath(source), mmap_mode="r", allow_pickle=False)
+            source = read_source(source)
         if sp.issparse(source):
             raise TypeError("source must be dense; convert it with source.toarray().")
         if isinstance(source, pd.DataFrame) and hasattr(self, "feature_names_in_"):
@@ -468,10 +471,49 @@ class CycleGANOversampler(BaseOverSampler):
             **{"optimizer__betas": self._betas(), **(self.net_params or {})},
         )
 
-    def _fit_resample(self, X, y):
+    def fit_resample(self, X, y, *, source=None):
+        """Resample the dataset, training one CycleGAN per class.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+            The labelled rows.
+
+        y : array-like of shape (n_samples,)
+            The class of each row of ``X``.
+
+        source : array-like, DataFrame, str or path-like, default=None
+            A source for this call only, overriding the constructor's
+            ``source`` (same accepted types).  Under scikit-learn's metadata
+            routing, request it with ``set_fit_resample_request(source=True)``
+            so that ``pipeline.fit(X, y, source=S)`` reaches the sampler.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe} of shape (n_samples_new, n_features)
+            The original rows followed by the synthetic ones.
+
+        y_resampled : ndarray of shape (n_samples_new,)
+            The labels of ``X_resampled``.
+        """
+        if source is not None and _n_rows(source) == _n_rows(X):
+            # Cross-validation slices every fit parameter with len(X) rows
+            # along with X, so such a source may have reached us cut per fold.
+            warnings.warn(
+                f"source has as many rows as X ({_n_rows(X)}); if it was passed "
+                "through cross-validation or a splitter, scikit-learn sliced it "
+                "per fold like X. Pass it to the constructor "
+                "(CycleGANOversampler(source=S)) or as a file path to keep it "
+                "whole.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return super().fit_resample(X, y, source=source)
+
+    def _fit_resample(self, X, y, source=None):
         self.classes_, y_encoded = self._check_classes(y)
         self.device_ = self._check_device()
-        source = self._check_source(X)
+        source = self._check_source(X, self.source if source is None else source)
         random_state = check_random_state(self.random_state)
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
 
@@ -674,6 +716,12 @@ class CycleGANOversampler(BaseOverSampler):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _n_rows(data):
+    if isinstance(data, (str, os.PathLike)):
+        return None  # a file is never sliced by cross-validation
+    return data.shape[0] if hasattr(data, "shape") else len(data)
 
 
 def _silent(*args, **kwargs):
