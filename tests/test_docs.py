@@ -58,3 +58,14 @@ def test_readme_keeps_the_ci_commands():
         in readme
     )
     assert "python -m pytest -q" in readme
+
+
+def test_readme_use_it_snippet_runs():
+    # The snippet must run as pasted: every name it uses is defined in it.
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Use it", 1)[1]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace = {}
+    exec(compile(snippet, "README.md (Use it)", "exec"), namespace)
+    assert len(namespace["X_res"]) > len(namespace["X"])
+    assert len(namespace["scores"]) == 3
