@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 from ._callbacks import DivergenceError, EpochProgress, EpochSeed
 from ._data import CycleGANData
 from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
+from ._docstrings import rst_to_markdown
 from ._early_stopping import (
     VALIDATION_SOURCE_ROWS,
     JointEarlyStopping,
@@ -39,7 +40,7 @@ GENERATION_ROWS = 4096
 
 
 @Substitution(
-    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    sampling_strategy=rst_to_markdown(BaseOverSampler._sampling_strategy_docstring),
 )
 class CycleGANOversampler(BaseOverSampler):
     """Over-sample by CycleGAN style transfer from an unlabelled source set.
@@ -51,7 +52,7 @@ class CycleGANOversampler(BaseOverSampler):
     computation through a skorch net.  Synthetic rows of class k are G_k
     applied to randomly drawn source rows.
 
-    Read more in the user guide (``docs/user-guide.md``).
+    Read more in the [user guide](../user-guide/) (``docs/user-guide.md``).
 
     Parameters
     ----------

@@ -41,6 +41,11 @@ def test_docs_build_strict(tmp_path):
     ]:
         assert name in api
     assert "{sampling_strategy}" not in api
+    # imbalanced-learn's inherited text is RST; the page must show none of it.
+    api_text = html.unescape(re.sub(r"<[^>]+>", "", api))
+    for rst in [":math:", ".. warning::", "``"]:
+        assert rst not in api_text
+    assert 'href="../user-guide/"' in api
     # Every example script is embedded whole; each reads this variable once.
     # Compare the page's text, not its markup: how highlighters split a line
     # into spans changes between Pygments releases.
