@@ -20,7 +20,7 @@ STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
 DESCRIPTION = """\
 Over-sample an imbalanced table with CycleGAN style transfer (Bao et al., 2019).
 
-  sklearn-cyclegan demo                      # two-minute tour on a scikit-learn data set
+  sklearn-cyclegan demo                      # short tour on a scikit-learn data set
   sklearn-cyclegan augment data.csv --label y -o balanced.csv
   sklearn-cyclegan extract wavs/ -o features.csv --feature-set IS09_emotion
 
@@ -67,7 +67,7 @@ def build_parser():
         description="Make load_breast_cancer imbalanced (40 malignant rows left), "
         "over-sample the training half with SMOTE and with CycleGANOversampler, "
         "and print class counts and the balanced accuracy of a logistic "
-        "regression on the test half.  Takes about half a minute on two CPU cores.",
+        "regression on the test half.",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument(
