@@ -509,7 +509,10 @@ class CycleGANOversampler(BaseOverSampler):
                 UserWarning,
                 stacklevel=2,
             )
-        return super().fit_resample(X, y, source=source)
+        # Only a given source is passed on, so subclasses that override
+        # _fit_resample(X, y) keep working.
+        params = {} if source is None else {"source": source}
+        return super().fit_resample(X, y, **params)
 
     def _fit_resample(self, X, y, source=None):
         self.classes_, y_encoded = self._check_classes(y)
