@@ -2,11 +2,13 @@
 
 Before trusting synthetic rows, look at them: do the per-feature distributions
 of each class resemble the real ones, and do synthetic rows land where the real
-rows of their class do?  Writes ``inspect_synthetic.png`` (into
-``$SKLEARN_CYCLEGAN_EXAMPLE_OUT`` or the current folder).
+rows of their class do?  Writes ``inspect_synthetic.png`` into
+``$SKLEARN_CYCLEGAN_EXAMPLE_OUT``, or else a ``sklearn-cyclegan-examples``
+folder in the system's temporary directory, never the current folder.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -24,7 +26,11 @@ QUICK = (
     if os.environ.get("SKLEARN_CYCLEGAN_QUICK")
     else {}
 )
-OUT = Path(os.environ.get("SKLEARN_CYCLEGAN_EXAMPLE_OUT", "."))
+OUT = Path(
+    os.environ.get("SKLEARN_CYCLEGAN_EXAMPLE_OUT")
+    or Path(tempfile.gettempdir()) / "sklearn-cyclegan-examples"
+)
+OUT.mkdir(parents=True, exist_ok=True)
 
 X, y = load_wine(return_X_y=True, as_frame=True)
 sampler = CycleGANOversampler(random_state=0, **QUICK)

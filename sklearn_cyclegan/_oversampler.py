@@ -23,6 +23,7 @@ from ._callbacks import (
 )
 from ._data import CycleGANData
 from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
+from ._docstrings import rst_to_markdown
 from ._early_stopping import (
     VALIDATION_SOURCE_ROWS,
     JointEarlyStopping,
@@ -30,6 +31,7 @@ from ._early_stopping import (
     split_validation,
 )
 from ._interpolation import class_interpolations
+from ._io import read_source
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
@@ -53,7 +55,7 @@ POOL_ROWS = 1000
 
 
 @Substitution(
-    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    sampling_strategy=rst_to_markdown(BaseOverSampler._sampling_strategy_docstring),
 )
 class CycleGANOversampler(BaseOverSampler):
     """Over-sample by CycleGAN style transfer from an unlabelled source set.
@@ -65,7 +67,7 @@ class CycleGANOversampler(BaseOverSampler):
     computation through a skorch net.  Synthetic rows of class k are G_k
     applied to randomly drawn source rows.
 
-    Read more in the user guide (``docs/user-guide.md``).
+    Read more in the [user guide](../user-guide/) (``docs/user-guide.md``).
 
     Parameters
     ----------
@@ -77,7 +79,10 @@ class CycleGANOversampler(BaseOverSampler):
         DataFrame, the same columns; they are reordered to match ``X``).  A
         ``numpy.memmap`` is streamed in batches, never copied whole; a path to
         a ``.npy`` file is memory-mapped the same way (and, unlike an array,
-        costs nothing to clone in cross-validation).  When None,
+        costs nothing to clone in cross-validation).  A path to a ``.csv``,
+        ``.csv.gz``, ``.tsv`` or ``.parquet`` table is read whole when
+        fitting, as the CLI reads it.  ``fit_resample(X, y, source=S)``
+        overrides it for one call.  When None,
         ``fallback_source`` says what serves as the source, so the sampler
         works on any table without an extra corpus.
 
@@ -415,17 +420,10 @@ class CycleGANOversampler(BaseOverSampler):
         self._integer_columns = integer_columns(X)
         return super()._check_X_y(X, y, accept_sparse=accept_sparse)
 
-    def fit_resample(self, X, y, **params):
-        # Before imbalanced-learn's target checks, whose numpy sort fails on
-        # None or mixed label types with a bare TypeError.
-        check_labels(y)
-        return super().fit_resample(X, y, **params)
-
     def fit(self, X, y, **params):
         check_labels(y)
         return super().fit(X, y, **params)
 
-    fit_resample.__doc__ = BaseOverSampler.fit_resample.__doc__
     fit.__doc__ = BaseOverSampler.fit.__doc__
 
     def _resolved(self, name):
@@ -439,9 +437,9 @@ class CycleGANOversampler(BaseOverSampler):
 
     def _interpolates(self):
         """Whether each class's source is its own rows, interpolated."""
-        return (
-            self.source is None and self._resolved("fallback_source") == "interpolate"
-        )
+        # A source given to fit_resample for one call counts as a source.
+        given = self.source is not None or getattr(self, "_fit_source_given", False)
+        return not given and self._resolved("fallback_source") == "interpolate"
 
     def _hidden(self, name):
         sizes = tuple(np.atleast_1d(self._resolved(name)).tolist())
@@ -478,12 +476,11 @@ class CycleGANOversampler(BaseOverSampler):
             )
         return classes, y_encoded
 
-    def _check_source(self, X):
-        source = self.source
+    def _check_source(self, X, source):
         if source is None:
             return X
         if isinstance(source, (str, os.PathLike)):
-            source = np.load(os.fspath(source), mmap_mode="r", allow_pickle=False)
+            source = read_source(source)
         if sp.issparse(source):
             raise TypeError("source must be dense; convert it with source.toarray().")
         if isinstance(source, pd.DataFrame) and hasattr(self, "feature_names_in_"):
@@ -576,11 +573,57 @@ class CycleGANOversampler(BaseOverSampler):
             **{"optimizer__betas": self._betas(), **(self.net_params or {})},
         )
 
+    def fit_resample(self, X, y, *, source=None):
+        """Resample the dataset, training one CycleGAN per class.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe} of shape (n_samples, n_features)
+            The labelled rows.
+
+        y : array-like of shape (n_samples,)
+            The class of each row of ``X``.
+
+        source : array-like, DataFrame, str or path-like, default=None
+            A source for this call only, overriding the constructor's
+            ``source`` (same accepted types).  Under scikit-learn's metadata
+            routing, request it with ``set_fit_resample_request(source=True)``
+            so that ``pipeline.fit(X, y, source=S)`` reaches the sampler.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe} of shape (n_samples_new, n_features)
+            The original rows followed by the synthetic ones.
+
+        y_resampled : ndarray of shape (n_samples_new,)
+            The labels of ``X_resampled``.
+        """
+        # Before imbalanced-learn's target checks, whose numpy sort fails on
+        # None or mixed label types with a bare TypeError.
+        check_labels(y)
+        if source is not None and _n_rows(source) == _n_rows(X):
+            # Cross-validation slices every fit parameter with len(X) rows
+            # along with X, so such a source may have reached us cut per fold.
+            warnings.warn(
+                f"source has as many rows as X ({_n_rows(X)}); if it was passed "
+                "through cross-validation or a splitter, scikit-learn sliced it "
+                "per fold like X. Pass it to the constructor "
+                "(CycleGANOversampler(source=S)) or as a file path to keep it "
+                "whole.",
+                UserWarning,
+                stacklevel=2,
+            )
+        # Only a given source is passed on, so subclasses that override
+        # _fit_resample(X, y) keep working.
+        params = {} if source is None else {"source": source}
+        return super().fit_resample(X, y, **params)
+
     @thread_limited
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, source=None):
+        self._fit_source_given = source is not None
         self.classes_, y_encoded = self._check_classes(y)
         self.device_ = self._check_device()
-        source = self._check_source(X)
+        source = self._check_source(X, self.source if source is None else source)
         random_state = check_random_state(self.random_state)
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
 
@@ -849,6 +892,12 @@ class CycleGANOversampler(BaseOverSampler):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _n_rows(data):
+    if isinstance(data, (str, os.PathLike)):
+        return None  # a file is never sliced by cross-validation
+    return data.shape[0] if hasattr(data, "shape") else len(data)
 
 
 def _silent(*args, **kwargs):

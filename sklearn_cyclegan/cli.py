@@ -14,11 +14,11 @@ import warnings
 from pathlib import Path
 
 from ._callbacks import TrainingInterruptedWarning
+from ._io import TABLE_SUFFIXES, TableError, read_table, table_format
 
 __all__ = ["main"]
 
 PROG = "sklearn-cyclegan"
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
 
 DESCRIPTION = """\
@@ -71,7 +71,7 @@ def build_parser():
         description="Make load_breast_cancer imbalanced (40 malignant rows left), "
         "over-sample the training half with SMOTE and with CycleGANOversampler, "
         "and print class counts and the balanced accuracy of a logistic "
-        "regression on the test half.  Takes about half a minute on two CPU cores.",
+        "regression on the test half.",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument(
@@ -230,7 +230,7 @@ def main(argv=None):
         message = (
             str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         )
-        if not isinstance(exc, CLIError):
+        if not isinstance(exc, (CLIError, TableError)):
             message = f"{type(exc).__name__}: {message}"
         print(f"{PROG} {args.command}: error: {message}", file=sys.stderr)
         return 1
@@ -314,7 +314,7 @@ def _augment(args):
     from . import CycleGANOversampler
 
     _check_output(args.output, args.overwrite, args.input)  # before the slow part
-    table = _read_table(args.input, "input")
+    table = read_table(args.input, "input")
     excluded = [
         c.strip() for item in args.exclude for c in item.split(",") if c.strip()
     ]
@@ -430,8 +430,8 @@ def _read_source(path):
     if path.suffix == ".npy":
         if not path.is_file():
             raise CLIError(f"cannot read source {path}: no such file")
-        return str(path)  # the sampler memory-maps it
-    return _read_table(path, "source")
+        return str(path)  # the sampler memory-maps it; clones stay cheap
+    return read_table(path, "source")
 
 
 # -- extract -------------------------------------------------------------------
@@ -469,38 +469,9 @@ def _feature_sets():
 # -- tables --------------------------------------------------------------------
 
 
-def _table_format(path):
-    suffixes = [s.lower() for s in Path(path).suffixes]
-    if suffixes and suffixes[-1] in {".gz", ".bz2", ".zip", ".xz"}:
-        suffixes = suffixes[:-1]
-    if not suffixes or suffixes[-1] not in TABLE_SUFFIXES:
-        raise CLIError(
-            f"{path}: unknown table type; use .csv, .tsv, .parquet "
-            "(CSV may be compressed, e.g. .csv.gz)"
-        )
-    return suffixes[-1]
-
-
-def _read_table(path, what):
-    import pandas as pd
-
-    suffix = _table_format(path)
-    if not Path(path).is_file():
-        raise CLIError(f"cannot read {what} {path}: no such file")
-    try:
-        if TABLE_SUFFIXES[suffix] == "parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
-    except Exception as exc:  # noqa: BLE001 - parser errors come in many types
-        first = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
-        raise CLIError(f"cannot read {what} {path}: {first}") from exc
-
-
 def _check_output(path, overwrite, *inputs):
     """Refuse an output that would destroy data or cannot be written, early."""
-    _table_format(path)
+    table_format(path)
     if path.is_dir():
         raise CLIError(f"{path} is a directory; give a file name for the output")
     for source in inputs:
@@ -517,7 +488,7 @@ def _check_output(path, overwrite, *inputs):
 
 def _write_table(frame, path):
     """Write ``frame`` whole or not at all: a temporary file, then a rename."""
-    suffix = _table_format(path)
+    suffix = table_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # The temporary name ends like the target, so pandas infers compression.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name)

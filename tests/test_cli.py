@@ -254,7 +254,7 @@ def test_augment_finds_an_unwritable_output_before_training(
     _, path = table
     (tmp_path / "dir.csv").mkdir()
     monkeypatch.setattr(
-        cli, "_read_table", lambda *a: pytest.fail("read before the output check")
+        cli, "read_table", lambda *a: pytest.fail("read before the output check")
     )
     assert _augment(path, tmp_path / "dir.csv") == 1
     assert "is a directory" in capsys.readouterr().err

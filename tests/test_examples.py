@@ -37,6 +37,20 @@ def test_inspect_synthetic_writes_a_figure(quick):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_inspect_synthetic_keeps_the_working_folder_clean(
+    quick, monkeypatch, tmp_path_factory
+):
+    # Without an output folder the figure goes to the temporary directory.
+    monkeypatch.delenv("SKLEARN_CYCLEGAN_EXAMPLE_OUT")
+    temp, cwd = tmp_path_factory.mktemp("temp"), tmp_path_factory.mktemp("cwd")
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr("tempfile.tempdir", None)  # re-read TMPDIR
+    monkeypatch.chdir(cwd)
+    run("plot_inspect_synthetic.py")
+    assert not list(cwd.iterdir())
+    assert (temp / "sklearn-cyclegan-examples" / "inspect_synthetic.png").is_file()
+
+
 @pytest.mark.parametrize(
     "name, expected",
     [
