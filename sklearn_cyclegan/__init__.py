@@ -1,10 +1,11 @@
 """Over-sampling by CycleGAN style transfer, for scikit-learn and imbalanced-learn."""
 
-from ._callbacks import DivergenceError, TrainingCheckpoint
+from ._callbacks import CheckpointError, DivergenceError, TrainingCheckpoint
 from ._diversity import ModeCollapseWarning
 from ._oversampler import CycleGANOversampler
 
 __all__ = [
+    "CheckpointError",
     "CycleGANOversampler",
     "DivergenceError",
     "ModeCollapseWarning",
