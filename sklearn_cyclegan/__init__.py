@@ -1,6 +1,7 @@
 """Over-sampling by CycleGAN style transfer, for scikit-learn and imbalanced-learn."""
 
 from ._callbacks import (
+    CheckpointError,
     DivergenceError,
     TrainingCheckpoint,
     TrainingInterruptedWarning,
@@ -9,6 +10,7 @@ from ._diversity import ModeCollapseWarning
 from ._oversampler import CycleGANOversampler
 
 __all__ = [
+    "CheckpointError",
     "CycleGANOversampler",
     "DivergenceError",
     "ModeCollapseWarning",

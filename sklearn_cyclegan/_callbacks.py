@@ -1,12 +1,17 @@
 """skorch callbacks for the side concerns of CycleGAN training."""
 
+import hashlib
+import json
 import math
+import os
+import shutil
 
 import numpy as np
 import torch
 from skorch.callbacks import Callback, Checkpoint
 
 __all__ = [
+    "CheckpointError",
     "DivergenceError",
     "DivergenceGuard",
     "StepDecay",
@@ -20,6 +25,10 @@ __all__ = [
 class TrainingInterruptedWarning(UserWarning):
     """Training stopped before its last epoch (Ctrl-C), so rows come from
     partly trained networks.  Turn it into an error to refuse such rows."""
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint is incomplete or corrupt and cannot be resumed from."""
 
 
 class DivergenceError(RuntimeError):
@@ -132,6 +141,10 @@ class TrainingCheckpoint(Checkpoint):
     new fit with the same data and ``random_state`` to continue where the
     saved run stopped; the result is the one an uninterrupted fit gives.
 
+    Each save is written to a staging folder, then moved in, with a manifest
+    of checksums written last; resuming from a set that an interrupt cut off
+    or a file that was altered raises :class:`CheckpointError` naming it.
+
     Parameters
     ----------
     dirname : str, default=""
@@ -158,3 +171,92 @@ class TrainingCheckpoint(Checkpoint):
         # Only the constructor's arguments, so that sklearn.base.clone (as in
         # cross-validation) can rebuild the callback.
         return ["dirname", "fn_prefix"]
+
+    @property
+    def manifest_path_(self):
+        return os.path.join(self.dirname, self.fn_prefix + "manifest.json")
+
+    def _file_names(self):
+        names = [self.f_params, self.f_history] + [
+            getattr(self, f"f_optimizer_{phase}")
+            for phase in ("pretrain", "discriminator", "generator")
+        ]
+        return [self.fn_prefix + name for name in names]
+
+    def save_model(self, net):
+        # Write the whole set elsewhere first, so that an interrupt never
+        # leaves a half-written file under a final name.  The manifest goes
+        # away before the swap and comes back last: a set without one was
+        # cut off mid-swap and is refused by ``verify``.
+        final_dir = self.dirname
+        staging = os.path.join(final_dir, f".{self.fn_prefix}staging")
+        shutil.rmtree(staging, ignore_errors=True)
+        os.makedirs(staging)
+        self.dirname = staging
+        try:
+            super().save_model(net)
+        finally:
+            self.dirname = final_dir
+        digests = {
+            name: _sha256(os.path.join(staging, name)) for name in self._file_names()
+        }
+        if os.path.exists(self.manifest_path_):
+            os.remove(self.manifest_path_)
+        for name in digests:
+            os.replace(os.path.join(staging, name), os.path.join(final_dir, name))
+        manifest = {"epoch": len(net.history), "sha256": digests}
+        temporary = os.path.join(staging, "manifest.json")
+        with open(temporary, "w") as file:
+            json.dump(manifest, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, self.manifest_path_)
+        shutil.rmtree(staging, ignore_errors=True)
+
+    def verify(self):
+        """Check that the saved set is complete and unchanged.
+
+        Raises
+        ------
+        FileNotFoundError
+            Nothing was saved yet (``LoadInitState`` then starts afresh).
+        CheckpointError
+            The set was cut off mid-save or a file is truncated or altered;
+            the message names the file.
+        """
+        paths = [os.path.join(self.dirname, name) for name in self._file_names()]
+        try:
+            with open(self.manifest_path_) as file:
+                manifest = json.load(file)
+        except FileNotFoundError:
+            present = [path for path in paths if os.path.exists(path)]
+            if not present:
+                raise
+            raise CheckpointError(
+                f"Checkpoint in {self.dirname!r} has no {self.manifest_path_!r}: "
+                "saving it was interrupted. Delete the checkpoint files "
+                f"({', '.join(present)}) to start afresh."
+            ) from None
+        except (ValueError, OSError) as error:
+            raise CheckpointError(
+                f"Checkpoint manifest {self.manifest_path_!r} is unreadable "
+                f"({error}). Delete the checkpoint files in {self.dirname!r} "
+                "to start afresh."
+            ) from None
+        for path, name in zip(paths, self._file_names()):
+            expected = manifest.get("sha256", {}).get(name)
+            actual = _sha256(path) if os.path.exists(path) else None
+            if expected is None or actual != expected:
+                raise CheckpointError(
+                    f"Checkpoint file {path!r} is missing, truncated or does "
+                    f"not belong to the set in {self.manifest_path_!r}. Delete the "
+                    f"checkpoint files in {self.dirname!r} to start afresh."
+                )
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -153,6 +153,12 @@ class CycleGANNet(NeuralNet):
             setattr(self, name, self.optimizer(*args, **kwargs))
         return self
 
+    def load_params(self, *args, checkpoint=None, **kwargs):
+        # Refuse a torn or corrupt checkpoint before reading any of it.
+        if checkpoint is not None and hasattr(checkpoint, "verify"):
+            checkpoint.verify()
+        return super().load_params(*args, checkpoint=checkpoint, **kwargs)
+
     def get_dataset(self, X, y=None):
         if not isinstance(X, CycleGANData):
             raise TypeError(

@@ -6,7 +6,13 @@ epochs) and checks what the sampler then does; docs/what-can-go-wrong.md
 lists them.
 """
 
+import json
+import os
 import pickle
+import signal
+import subprocess
+import sys
+import time
 import warnings
 
 import numpy as np
@@ -21,6 +27,7 @@ from sklearn.model_selection import StratifiedKFold, cross_validate
 from skorch.callbacks import Callback, LoadInitState
 
 from sklearn_cyclegan import (
+    CheckpointError,
     CycleGANOversampler,
     DivergenceError,
     ModeCollapseWarning,
@@ -190,6 +197,80 @@ def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(
     np.testing.assert_array_equal(X_res, X_full)
     np.testing.assert_array_equal(y_res, y_full)
     assert resumed.history_[:, "phase"] == ["pretrain"] * 3 + ["joint"] * 3
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda d: open(d / "optimizer_generator.pt", "wb").close(), "truncated"),
+        (lambda d: (d / "history.json").write_text("[{"), "truncated"),
+        (lambda d: os.remove(d / "manifest.json"), "interrupted"),
+    ],
+)
+def test_damaged_checkpoint_is_refused_naming_the_file(
+    imbalanced, tmp_path, damage, message
+):
+    X, y = imbalanced
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    sampler = CycleGANOversampler(random_state=0, callbacks=[checkpoint], **SHORT)
+    sampler.fit_resample(X, y)
+    damage(tmp_path)
+    resumed = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
+    )
+    with pytest.raises(CheckpointError, match=f"(?s){message}.*Delete"):
+        resumed.fit_resample(X, y)
+
+
+_KILLED_FIT = """
+import sys
+import numpy as np
+from sklearn_cyclegan import CycleGANOversampler, TrainingCheckpoint
+from tests.test_reliability import SHORT
+data = np.load(sys.argv[1])
+checkpoint = TrainingCheckpoint(dirname=sys.argv[2])
+params = dict(SHORT, pretrain_epochs=50, max_epochs=150)
+CycleGANOversampler(random_state=0, callbacks=[checkpoint], **params).fit_resample(
+    data["X"], data["y"]
+)
+"""
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGKILL])
+def test_checkpoint_killed_at_a_random_moment_resumes_or_refuses(
+    imbalanced, tmp_path, signal_number
+):
+    # More trials: SKLEARN_CYCLEGAN_KILL_TRIALS=10.
+    X, y = imbalanced
+    params = dict(SHORT, pretrain_epochs=50, max_epochs=150)
+    X_full, _ = CycleGANOversampler(random_state=0, **params).fit_resample(X, y)
+    np.savez(tmp_path / "data.npz", X=X, y=y)
+    rng = np.random.default_rng(signal_number)
+    for trial in range(int(os.environ.get("SKLEARN_CYCLEGAN_KILL_TRIALS", 1))):
+        folder = tmp_path / f"trial{trial}"
+        process = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_FIT, str(tmp_path / "data.npz"), folder],
+            env=dict(os.environ, PYTHONPATH=os.getcwd()),
+            stderr=subprocess.DEVNULL,
+        )
+        while not (folder / "manifest.json").exists() and process.poll() is None:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.5))
+        process.send_signal(signal_number)
+        process.wait()
+        if (folder / "manifest.json").exists():
+            saved = json.loads((folder / "manifest.json").read_text())["epoch"]
+            assert saved < 200, "the fit ended before the signal"
+        checkpoint = TrainingCheckpoint(dirname=str(folder))
+        resumed = CycleGANOversampler(
+            random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **params
+        )
+        try:
+            X_res, _ = resumed.fit_resample(X, y)
+        except CheckpointError as error:
+            assert str(folder) in str(error)
+        else:
+            np.testing.assert_array_equal(X_res, X_full)
 
 
 def test_checkpoint_survives_clone(tmp_path):
