@@ -21,6 +21,7 @@ from ._callbacks import (
     EpochSeed,
     TrainingInterruptedWarning,
 )
+from ._constraints import AdamBetas, LayerSizes, TorchDevice
 from ._data import CycleGANData
 from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
 from ._docstrings import rst_to_markdown
@@ -113,13 +114,13 @@ class CycleGANOversampler(BaseOverSampler):
         class means closer to the real ones than the source's
         (docs/results.md, Table 1).  Timings are in the user guide.
 
-    generator_hidden : tuple of int, default=None
+    generator_hidden : int or tuple of int, default=None
         Hidden layer sizes of each G_k and F_k.
 
-    discriminator_hidden : tuple of int, default=None
+    discriminator_hidden : int or tuple of int, default=None
         Hidden layer sizes of each discriminator D_k^T, D_k^S.
 
-    classifier_hidden : tuple of int, default=None
+    classifier_hidden : int or tuple of int, default=None
         Hidden layer sizes of the auxiliary classifier C.
 
     pretrain_epochs : int, default=None
@@ -182,6 +183,7 @@ class CycleGANOversampler(BaseOverSampler):
         Joint-training learning rate factor applied every ``lr_decay_every`` epochs.
 
     lr_decay_every : int, default=50
+        Joint-training epochs between two learning-rate decays by ``lr_decay``.
 
     generator_steps : int, default=None
         Generator updates per discriminator update (paper's code: 2; "fast": 1).
@@ -210,7 +212,8 @@ class CycleGANOversampler(BaseOverSampler):
         prefixes, e.g. ``{{"optimizer__betas": (0.5, 0.999)}}``.
 
     device : str, default="auto"
-        Torch device for training and generation; "auto" takes CUDA when present.
+        Torch device for training and generation: "auto" (CUDA when present)
+        or any string torch reads as a device ("cpu", "cuda", "cuda:1").
 
     n_threads : "auto", int or None, default="auto"
         CPU threads for torch and BLAS during ``fit_resample``, ``sample`` and
@@ -297,9 +300,21 @@ class CycleGANOversampler(BaseOverSampler):
         "residual": ["boolean", None],
         "lambda_identity": [Interval(Real, 0, None, closed="left"), None],
         "enforce_min_max_values": ["boolean"],
-        "generator_hidden": ["array-like", None],
-        "discriminator_hidden": ["array-like", None],
-        "classifier_hidden": ["array-like", None],
+        "generator_hidden": [
+            Interval(Integral, 1, None, closed="left"),
+            LayerSizes(),
+            None,
+        ],
+        "discriminator_hidden": [
+            Interval(Integral, 1, None, closed="left"),
+            LayerSizes(),
+            None,
+        ],
+        "classifier_hidden": [
+            Interval(Integral, 1, None, closed="left"),
+            LayerSizes(),
+            None,
+        ],
         "pretrain_epochs": [Interval(Integral, 0, None, closed="left"), None],
         "max_epochs": [Interval(Integral, 0, None, closed="left"), None],
         "lambda_cycle": [Interval(Real, 0, None, closed="left")],
@@ -310,7 +325,7 @@ class CycleGANOversampler(BaseOverSampler):
         "negative_slope": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither"), None],
-        "betas": ["array-like", None],
+        "betas": [AdamBetas(), None],
         "lr_decay": [Interval(Real, 0, 1, closed="right")],
         "lr_decay_every": [Interval(Integral, 1, None, closed="left")],
         "generator_steps": [Interval(Integral, 1, None, closed="left"), None],
@@ -319,7 +334,7 @@ class CycleGANOversampler(BaseOverSampler):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
         "net_params": [dict, None],
-        "device": [StrOptions({"auto", "cpu", "cuda"}), str],
+        "device": [StrOptions({"auto"}), TorchDevice()],
         "n_threads": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
@@ -442,18 +457,10 @@ class CycleGANOversampler(BaseOverSampler):
         return not given and self._resolved("fallback_source") == "interpolate"
 
     def _hidden(self, name):
-        sizes = tuple(np.atleast_1d(self._resolved(name)).tolist())
-        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-            raise ValueError(
-                f"{name} must be a sequence of positive integers, got {sizes!r}."
-            )
-        return sizes
+        return tuple(int(s) for s in np.atleast_1d(self._resolved(name)))
 
     def _betas(self):
-        betas = tuple(float(b) for b in np.ravel(self._resolved("betas")))
-        if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
-            raise ValueError(f"betas must be two floats in [0, 1), got {betas!r}.")
-        return betas
+        return tuple(float(b) for b in self._resolved("betas"))
 
     def _check_classes(self, y):
         classes, y_encoded, counts = np.unique(
@@ -514,10 +521,6 @@ class CycleGANOversampler(BaseOverSampler):
             else self.device
         )
         device = "cpu" if device == "auto" else device
-        try:
-            torch.device(device)
-        except RuntimeError as exc:
-            raise ValueError(f"device={self.device!r} is not a torch device.") from exc
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(
                 f"device={self.device!r} was asked for, but CUDA is not available."

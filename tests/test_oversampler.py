@@ -147,6 +147,12 @@ def test_bad_source_is_named(imbalanced):
         {"max_epochs": -1},
         {"batch_size": 0},
         {"device": 3},
+        {"device": "gpu"},
+        {"generator_hidden": (16, 0)},
+        {"discriminator_hidden": "16"},
+        {"classifier_hidden": (8.0,)},
+        {"betas": (0.5,)},
+        {"betas": (0.5, 1.0)},
     ],
 )
 def test_bad_parameters_are_rejected(imbalanced, params):
@@ -154,12 +160,22 @@ def test_bad_parameters_are_rejected(imbalanced, params):
         sampler(**params).fit_resample(*imbalanced)
 
 
-def test_bad_hidden_sizes_and_device(imbalanced):
-    with pytest.raises(ValueError, match="positive integers"):
-        sampler(generator_hidden=(16, 0)).fit_resample(*imbalanced)
-    if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="CUDA is not available"):
-            sampler(device="cuda").fit_resample(*imbalanced)
+def test_cuda_without_cuda_is_rejected(imbalanced):
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is available")
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        sampler(device="cuda").fit_resample(*imbalanced)
+
+
+def test_hidden_sizes_and_betas_accept_ints_and_arrays(imbalanced):
+    s = sampler(
+        generator_hidden=16, discriminator_hidden=np.array([8]), betas=[0.5, 0.9]
+    )
+    s.fit_resample(*imbalanced)
+    params = s.net_.get_params()
+    assert params["module__generator_hidden"] == (16,)
+    assert params["module__discriminator_hidden"] == (8,)
+    assert s.net_.optimizer_discriminator_.param_groups[0]["betas"] == (0.5, 0.9)
 
 
 def test_same_seed_same_rows_other_seed_other_rows(imbalanced):
