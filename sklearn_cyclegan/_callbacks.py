@@ -204,7 +204,12 @@ class TrainingCheckpoint(Checkpoint):
             os.remove(self.manifest_path_)
         for name in digests:
             os.replace(os.path.join(staging, name), os.path.join(final_dir, name))
-        manifest = {"epoch": len(net.history), "sha256": digests}
+        manifest = {
+            "epoch": len(net.history),
+            "sha256": digests,
+            # What the fit trained on (data, parameters, seed), when known.
+            "fingerprint": getattr(net, "fingerprint_", None),
+        }
         temporary = os.path.join(staging, "manifest.json")
         with open(temporary, "w") as file:
             json.dump(manifest, file)
@@ -213,16 +218,22 @@ class TrainingCheckpoint(Checkpoint):
         os.replace(temporary, self.manifest_path_)
         shutil.rmtree(staging, ignore_errors=True)
 
-    def verify(self):
-        """Check that the saved set is complete and unchanged.
+    def verify(self, fingerprint=None):
+        """Check that the saved set is complete, unchanged and this fit's.
+
+        Parameters
+        ----------
+        fingerprint : str, default=None
+            The resuming fit's fingerprint of its data, parameters and seed;
+            a set saved with another one is refused.
 
         Raises
         ------
         FileNotFoundError
             Nothing was saved yet (``LoadInitState`` then starts afresh).
         CheckpointError
-            The set was cut off mid-save or a file is truncated or altered;
-            the message names the file.
+            The set was cut off mid-save, a file is truncated or altered (the
+            message names the file), or it was saved by another fit.
         """
         paths = [os.path.join(self.dirname, name) for name in self._file_names()]
         try:
@@ -252,6 +263,15 @@ class TrainingCheckpoint(Checkpoint):
                     f"not belong to the set in {self.manifest_path_!r}. Delete the "
                     f"checkpoint files in {self.dirname!r} to start afresh."
                 )
+        saved = manifest.get("fingerprint")
+        if fingerprint is not None and saved != fingerprint:
+            raise CheckpointError(
+                f"Checkpoint in {self.dirname!r} was saved by a fit on other data, "
+                "parameters or random_state (another cross-validation fold, for "
+                "example); resuming it would continue the wrong networks. Give "
+                "each fit its own dirname (or fn_prefix), or delete the "
+                "checkpoint files to start afresh."
+            )
 
 
 def _sha256(path):

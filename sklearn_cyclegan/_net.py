@@ -156,7 +156,7 @@ class CycleGANNet(NeuralNet):
     def load_params(self, *args, checkpoint=None, **kwargs):
         # Refuse a torn or corrupt checkpoint before reading any of it.
         if checkpoint is not None and hasattr(checkpoint, "verify"):
-            checkpoint.verify()
+            checkpoint.verify(getattr(self, "fingerprint_", None))
         return super().load_params(*args, checkpoint=checkpoint, **kwargs)
 
     def get_dataset(self, X, y=None):

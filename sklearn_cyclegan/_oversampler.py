@@ -1,6 +1,7 @@
 """CycleGANOversampler: imbalanced-learn sampler that style-transfers source rows."""
 
 import copy
+import hashlib
 import os
 import warnings
 from numbers import Integral, Real
@@ -674,6 +675,8 @@ class CycleGANOversampler(BaseOverSampler):
         self.net_ = self._build_net(
             len(self.classes_), X.shape[1], seed=batch_seed, validation=validation
         )
+        # A checkpoint saved by this fit resumes only a fit of the same kind.
+        self.net_.fingerprint_ = self._fingerprint(X, y_encoded)
         with _seeded_torch(torch_seed, self.device_):
             self.net_.fit(data)
         self.history_ = self.net_.history
@@ -687,6 +690,29 @@ class CycleGANOversampler(BaseOverSampler):
             np.vstack([X, X_new.astype(X.dtype, copy=False)]),
             np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
         )
+
+    def _fingerprint(self, X, y_encoded):
+        """Digest of the training data, the source, the parameters and the seed."""
+        digest = hashlib.sha256()
+        digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
+        digest.update(np.ascontiguousarray(y_encoded).tobytes())
+        source = self._source.source
+        if isinstance(source, np.memmap):
+            # Hashing a large file would cost a pass over it; its identity will do.
+            stat = os.stat(source.filename)
+            digest.update(
+                repr((source.filename, source.shape, stat.st_mtime_ns)).encode()
+            )
+        else:
+            digest.update(np.ascontiguousarray(source).tobytes())
+        # Not what only changes how or where it runs, nor the callbacks
+        # (resuming adds LoadInitState).
+        skip = {"callbacks", "verbose", "n_threads", "device", "source"}
+        params = sorted(
+            (k, v) for k, v in self.get_params(deep=False).items() if k not in skip
+        )
+        digest.update(repr(params).encode())
+        return digest.hexdigest()
 
     def _interpolated_source(self, X, y_encoded, seed):
         """Each class's own rows, interpolated: the source of ``"interpolate"``."""

@@ -494,3 +494,35 @@ def test_transfer_names_missing_columns():
     sampler.fit_resample(X, np.array([0] * 20 + [1] * 10))
     with pytest.raises(ValueError, match=r"lacks 1 column.*'c'"):
         sampler.transfer(X[["a", "b"]], 1)
+
+
+def test_checkpoint_of_another_fit_is_refused(imbalanced, tmp_path):
+    # A fold must never resume the networks another fold trained on its rows.
+    X, y = imbalanced
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    CycleGANOversampler(random_state=0, callbacks=[checkpoint], **SHORT).fit_resample(
+        X, y
+    )
+    for other_X, seed in [(X[::-1].copy(), 0), (X, 1)]:
+        other = CycleGANOversampler(
+            random_state=seed,
+            callbacks=[checkpoint, LoadInitState(checkpoint)],
+            **SHORT,
+        )
+        with pytest.raises(CheckpointError, match="saved by a fit on other data"):
+            other.fit_resample(other_X, y[::-1].copy() if seed == 0 else y)
+
+
+def test_cross_validation_folds_do_not_share_a_checkpoint(imbalanced, tmp_path):
+    from sklearn.model_selection import cross_validate
+
+    X, y = imbalanced
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    model = make_pipeline(
+        CycleGANOversampler(
+            random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
+        ),
+        LogisticRegression(),
+    )
+    with pytest.raises(CheckpointError, match="another cross-validation fold"):
+        cross_validate(model, X, y, cv=3, error_score="raise")
