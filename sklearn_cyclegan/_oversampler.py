@@ -626,6 +626,7 @@ class CycleGANOversampler(BaseOverSampler):
     def _fit_resample(self, X, y, source=None):
         self._fit_source_given = source is not None
         self.classes_, y_encoded = self._check_classes(y)
+        _check_output_size(len(X) + sum(self.sampling_strategy_.values()), X.shape[1])
         self.device_ = self._check_device()
         source = self._check_source(X, self.source if source is None else source)
         random_state = check_random_state(self.random_state)
@@ -697,7 +698,8 @@ class CycleGANOversampler(BaseOverSampler):
         digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
         digest.update(np.ascontiguousarray(y_encoded).tobytes())
         source = self._source.source
-        if isinstance(source, np.memmap):
+        # A memmap's copy is a memmap too, but without a file behind it.
+        if isinstance(source, np.memmap) and source.filename is not None:
             # Hashing a large file would cost a pass over it; its identity will do.
             stat = os.stat(source.filename)
             digest.update(
@@ -861,6 +863,7 @@ class CycleGANOversampler(BaseOverSampler):
                 f"Unknown classes {unknown}; the sampler was fitted on "
                 f"{self.classes_.tolist()}."
             )
+        _check_output_size(sum(counts.values()), self.n_features_in_)
         if random_state is None:
             rng = np.random.default_rng(self._sample_seed)
         else:
@@ -931,6 +934,23 @@ def _n_rows(data):
 
 def _silent(*args, **kwargs):
     pass
+
+
+def _check_output_size(n_rows, n_features):
+    """Refuse, before training, an output larger than this machine's memory."""
+    # The float64 rows generated, then the output in X's dtype beside them.
+    needed = 2 * n_rows * n_features * 8
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return  # memory size unknown (not POSIX): let numpy decide
+    if needed > total:
+        raise MemoryError(
+            f"sampling_strategy asks for {n_rows:,} rows x {n_features} features: "
+            f"about {needed / 2**30:,.1f} GiB to build, more than this machine's "
+            f"{total / 2**30:,.1f} GiB of memory. Ask for fewer rows, or draw them "
+            "in parts with sample()."
+        )
 
 
 # Real rows scale into [0, 1]; a generated value this many ranges away is no

@@ -526,3 +526,13 @@ def test_cross_validation_folds_do_not_share_a_checkpoint(imbalanced, tmp_path):
     )
     with pytest.raises(CheckpointError, match="another cross-validation fold"):
         cross_validate(model, X, y, cv=3, error_score="raise")
+
+
+def test_huge_sampling_strategy_fails_before_training(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(
+        sampling_strategy={2: 10**12}, random_state=0, callbacks=[Poison(0.0)], **SHORT
+    )
+    with pytest.raises(MemoryError, match=r"GiB to build"):
+        sampler.fit_resample(X, y)
+    assert not hasattr(sampler, "net_")
