@@ -145,13 +145,12 @@ def run(args):
     params = json.loads(args.cyclegan)
     if args.quick:
         params = {"pretrain_epochs": 20, "max_epochs": 40, **params}
-    variants = {name: ("" if name in BASELINES else name) for name in args.samplers}
+    variants = list(args.samplers)
     if args.name:
-        variants = {k: v for k, v in variants.items() if k in BASELINES} | {
-            args.name: "cyclegan"
-        }
+        # The named CycleGAN variant replaces the default one.
+        variants = [v for v in variants if v in BASELINES] + [args.name]
     jobs = []
-    for variant, kind in variants.items():
+    for variant in variants:
         sampler = variant if variant in BASELINES else "cyclegan"
         spec = out / variant / "spec.json"
         spec.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +188,7 @@ def run(args):
                 f"last {variant} {table} {seconds:.1f} s)",
                 flush=True,
             )
-    report(out, tables, repeats, list(variants), args.figure)
+    report(out, tables, repeats, variants, args.figure)
 
 
 def collect(out, tables, repeats, variants):

@@ -15,6 +15,7 @@ from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
+from skorch.callbacks import Checkpoint, LoadInitState
 
 from ._callbacks import (
     DivergenceError,
@@ -491,13 +492,7 @@ class CycleGANOversampler(BaseOverSampler):
             source = read_source(source)
         if sp.issparse(source):
             raise TypeError("source must be dense; convert it with source.toarray().")
-        if isinstance(source, pd.DataFrame) and hasattr(self, "feature_names_in_"):
-            missing = [c for c in self.feature_names_in_ if c not in source.columns]
-            if missing:
-                raise ValueError(
-                    f"source lacks {len(missing)} column(s) of X, e.g. {missing[:5]}."
-                )
-            source = source[list(self.feature_names_in_)]
+        source = self._columns_of_X(source, "source")
         if not isinstance(source, np.memmap):
             # Finite values are checked while the scaler streams over the rows.
             source = check_array(
@@ -514,6 +509,20 @@ class CycleGANOversampler(BaseOverSampler):
                 f"source needs at least {MIN_CLASS_ROWS} rows, got {source.shape[0]}."
             )
         return source
+
+    def _columns_of_X(self, frame, name):
+        """``frame``'s columns of X, in X's order, when both have names."""
+        if not isinstance(frame, pd.DataFrame) or not hasattr(
+            self, "feature_names_in_"
+        ):
+            return frame
+        missing = [c for c in self.feature_names_in_ if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"{name} lacks {len(missing)} column(s) of X, e.g. "
+                f"{[str(c) for c in missing[:5]]}."
+            )
+        return frame[list(self.feature_names_in_)]
 
     def _check_device(self):
         device = (
@@ -676,8 +685,10 @@ class CycleGANOversampler(BaseOverSampler):
         self.net_ = self._build_net(
             len(self.classes_), X.shape[1], seed=batch_seed, validation=validation
         )
-        # A checkpoint saved by this fit resumes only a fit of the same kind.
-        self.net_.fingerprint_ = self._fingerprint(X, y_encoded)
+        if _uses_checkpoint(self.callbacks):
+            # A checkpoint saved by this fit resumes only a fit of the same
+            # kind; hashing the data costs a pass over it, so only then.
+            self.net_.fingerprint_ = self._fingerprint(X, y_encoded)
         with _seeded_torch(torch_seed, self.device_):
             self.net_.fit(data)
         self.history_ = self.net_.history
@@ -788,6 +799,7 @@ class CycleGANOversampler(BaseOverSampler):
                 self._source.offset(classes[i]) + np.concatenate(passes)[:size]
             )
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        shifts = self._shifts_source()
         # Chunk by chunk, each block goes from the generator straight into its
         # place in the output, so no second copy of all rows is ever held.
         for start in range(0, sizes.max(), GENERATION_ROWS):
@@ -801,7 +813,7 @@ class CycleGANOversampler(BaseOverSampler):
             for block, source, index, i in zip(generated, rows, chunk, active):
                 n = min(sizes[i] - start, GENERATION_ROWS)
                 out = X_new[offsets[i] + start :][:n]
-                if self._shifts_source():
+                if shifts:
                     # Source and X share units: add the generator's change to
                     # the exact source row instead of rescaling a float32 one.
                     delta = block[:n] - source[:n].numpy()
@@ -894,14 +906,7 @@ class CycleGANOversampler(BaseOverSampler):
                 f"Unknown class {target_class!r}; fitted classes are "
                 f"{self.classes_.tolist()}."
             )
-        if isinstance(X_source, pd.DataFrame) and hasattr(self, "feature_names_in_"):
-            missing = [c for c in self.feature_names_in_ if c not in X_source.columns]
-            if missing:
-                raise ValueError(
-                    f"X_source lacks {len(missing)} column(s) of X, e.g. "
-                    f"{[str(c) for c in missing[:5]]}."
-                )
-            X_source = X_source[list(self.feature_names_in_)]
+        X_source = self._columns_of_X(X_source, "X_source")
         rows = check_array(X_source, dtype="numeric", input_name="X_source")
         if rows.shape[1] != self.n_features_in_:
             raise ValueError(
@@ -936,6 +941,14 @@ def _silent(*args, **kwargs):
     pass
 
 
+def _uses_checkpoint(callbacks):
+    """Whether any callback (bare or ``(name, callback)``) saves or loads state."""
+    return any(
+        isinstance(cb[-1] if isinstance(cb, tuple) else cb, (Checkpoint, LoadInitState))
+        for cb in callbacks or []
+    )
+
+
 def _check_output_size(n_rows, n_features):
     """Refuse, before training, an output larger than this machine's memory."""
     # The float64 rows generated, then the output in X's dtype beside them.
@@ -946,7 +959,7 @@ def _check_output_size(n_rows, n_features):
         return  # memory size unknown (not POSIX): let numpy decide
     if needed > total:
         raise MemoryError(
-            f"sampling_strategy asks for {n_rows:,} rows x {n_features} features: "
+            f"{n_rows:,} rows x {n_features} features were asked for: "
             f"about {needed / 2**30:,.1f} GiB to build, more than this machine's "
             f"{total / 2**30:,.1f} GiB of memory. Ask for fewer rows, or draw them "
             "in parts with sample()."

@@ -89,10 +89,10 @@ class SourceRows:
         spread of values far from zero (``X + 1e8`` keeps 8-unit steps)."""
         out = torch.empty(np.shape(rows), dtype=torch.float32)
         for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = np.array(rows[start : start + CHUNK_ROWS], dtype=np.float64)
-            chunk *= self.scaler.scale_
-            chunk += self.scaler.min_
-            out[start : start + CHUNK_ROWS] = torch.from_numpy(chunk)
+            chunk = np.asarray(rows[start : start + CHUNK_ROWS], dtype=np.float64)
+            out[start : start + CHUNK_ROWS] = torch.from_numpy(
+                self.scaler.transform(chunk)
+            )
         return out
 
     def take(self, indices):
