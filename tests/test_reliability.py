@@ -7,11 +7,8 @@ lists them.
 """
 
 import json
-import os
 import pickle
 import signal
-import subprocess
-import sys
 import time
 import warnings
 
@@ -26,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from skorch.callbacks import Callback, LoadInitState
 
+from benchmarks.checkpoints import kill_and_resume
 from sklearn_cyclegan import (
     CheckpointError,
     CycleGANOversampler,
@@ -199,12 +197,23 @@ def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(
     assert resumed.history_[:, "phase"] == ["pretrain"] * 3 + ["joint"] * 3
 
 
+def _saved_folder(d):
+    return d / json.loads((d / "manifest.json").read_text())["folder"]
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
-        (lambda d: open(d / "optimizer_generator.pt", "wb").close(), "truncated"),
-        (lambda d: (d / "history.json").write_text("[{"), "truncated"),
-        (lambda d: os.remove(d / "manifest.json"), "interrupted"),
+        (
+            lambda d: open(_saved_folder(d) / "optimizer_generator.pt", "wb").close(),
+            "optimizer_generator.pt' is missing, truncated",
+        ),
+        (
+            lambda d: (_saved_folder(d) / "history.json").write_text("[{"),
+            "history.json' is missing, truncated",
+        ),
+        (lambda d: (d / "manifest.json").write_text("{"), "manifest.*unreadable"),
+        (lambda d: (d / "manifest.json").write_text("{}"), "does not name a save"),
     ],
 )
 def test_damaged_checkpoint_is_refused_naming_the_file(
@@ -222,55 +231,92 @@ def test_damaged_checkpoint_is_refused_naming_the_file(
         resumed.fit_resample(X, y)
 
 
-_KILLED_FIT = """
-import sys
-import numpy as np
-from sklearn_cyclegan import CycleGANOversampler, TrainingCheckpoint
-from tests.test_reliability import SHORT
-data = np.load(sys.argv[1])
-checkpoint = TrainingCheckpoint(dirname=sys.argv[2])
-params = dict(SHORT, pretrain_epochs=50, max_epochs=150)
-CycleGANOversampler(random_state=0, callbacks=[checkpoint], **params).fit_resample(
-    data["X"], data["y"]
-)
-"""
+def test_save_cut_off_leaves_the_previous_one_in_force(imbalanced, tmp_path):
+    X, y = imbalanced
+    X_full, _ = CycleGANOversampler(random_state=0, **SHORT).fit_resample(X, y)
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path), every=1)
+    interrupted = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, InterruptAt(4)], **SHORT
+    )
+    with pytest.warns(UserWarning, match="stopped at epoch 4"):
+        interrupted.fit_resample(X, y)
+    # What a kill during the next save leaves: a folder without a manifest.
+    torn = tmp_path / "save-000005-dead"
+    torn.mkdir()
+    (torn / "params.pt").write_bytes(b"half")
+    resumed = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
+    )
+    X_res, _ = resumed.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_full)
+    assert [p.name for p in tmp_path.glob("save-*")] == [_saved_folder(tmp_path).name]
+    assert json.loads((tmp_path / "manifest.json").read_text())["epoch"] == 6
+
+
+def test_first_save_cut_off_starts_afresh(imbalanced, tmp_path):
+    X, y = imbalanced
+    X_full, _ = CycleGANOversampler(random_state=0, **SHORT).fit_resample(X, y)
+    (tmp_path / "save-000001-dead").mkdir()
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    resumed = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
+    )
+    np.testing.assert_array_equal(resumed.fit_resample(X, y)[0], X_full)
 
 
 @pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGKILL])
 def test_checkpoint_killed_at_a_random_moment_resumes_or_refuses(
     imbalanced, tmp_path, signal_number
 ):
-    # More trials: SKLEARN_CYCLEGAN_KILL_TRIALS=10.
+    # Ten trials per signal: python -m benchmarks.checkpoints.
     X, y = imbalanced
+    source = np.random.default_rng(0).normal(size=(200, X.shape[1]))
     params = dict(SHORT, pretrain_epochs=50, max_epochs=150)
-    X_full, _ = CycleGANOversampler(random_state=0, **params).fit_resample(X, y)
-    np.savez(tmp_path / "data.npz", X=X, y=y)
-    rng = np.random.default_rng(signal_number)
-    for trial in range(int(os.environ.get("SKLEARN_CYCLEGAN_KILL_TRIALS", 1))):
-        folder = tmp_path / f"trial{trial}"
-        process = subprocess.Popen(
-            [sys.executable, "-c", _KILLED_FIT, str(tmp_path / "data.npz"), folder],
-            env=dict(os.environ, PYTHONPATH=os.getcwd()),
-            stderr=subprocess.DEVNULL,
-        )
-        while not (folder / "manifest.json").exists() and process.poll() is None:
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0, 0.5))
-        process.send_signal(signal_number)
-        process.wait()
-        if (folder / "manifest.json").exists():
-            saved = json.loads((folder / "manifest.json").read_text())["epoch"]
-            assert saved < 200, "the fit ended before the signal"
-        checkpoint = TrainingCheckpoint(dirname=str(folder))
-        resumed = CycleGANOversampler(
-            random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **params
-        )
-        try:
-            X_res, _ = resumed.fit_resample(X, y)
-        except CheckpointError as error:
-            assert str(folder) in str(error)
-        else:
-            np.testing.assert_array_equal(X_res, X_full)
+    expected, _ = CycleGANOversampler(
+        source=source, random_state=0, **params
+    ).fit_resample(X, y)
+    np.savez(tmp_path / "data.npz", X=X, y=y, source=source)
+    delay = np.random.default_rng(signal_number).uniform(0, 0.5)
+    outcome, saved = kill_and_resume(
+        tmp_path / "data.npz", tmp_path / "run", params, signal_number, delay, expected
+    )
+    assert outcome in ("identical", "refused"), (outcome, saved)
+
+
+def test_checkpoint_every_k_epochs_and_the_last(imbalanced, tmp_path):
+    X, y = imbalanced
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path), every=4)
+    sampler = CycleGANOversampler(random_state=0, callbacks=[checkpoint], **SHORT)
+    sampler.fit_resample(X, y)
+    assert sampler.history_[:, "event_cp"] == [False] * 3 + [True, False, True]
+
+
+class _SlowCheckpoint(TrainingCheckpoint):
+    def _save_params(self, *args):
+        time.sleep(0.04)  # five files: 0.2 s a save
+        super()._save_params(*args)
+
+
+def test_automatic_checkpoints_keep_saving_under_a_twentieth(imbalanced, tmp_path):
+    X, y = imbalanced
+    checkpoint = _SlowCheckpoint(dirname=str(tmp_path))
+    params = dict(SHORT, pretrain_epochs=20, max_epochs=20)
+    start = time.perf_counter()
+    sampler = CycleGANOversampler(random_state=0, callbacks=[checkpoint], **params)
+    sampler.fit_resample(X, y)
+    elapsed = time.perf_counter() - start
+    saved = sampler.history_[:, "event_cp"]
+    # The first epoch saves (nothing measured yet) and the last always does;
+    # any other 0.2 s save waits for 3.8 s of training since the one before.
+    assert saved[0] and saved[-1] and sum(saved) < len(saved)
+    training = elapsed - 0.2 * sum(saved)
+    assert 0.2 * (sum(saved) - 2) <= training / 19
+
+
+@pytest.mark.parametrize("every", [0, -1, 2.5, "often"])
+def test_checkpoint_every_is_validated(every):
+    with pytest.raises(ValueError, match="every must be a positive int or 'auto'"):
+        TrainingCheckpoint(every=every)
 
 
 def test_checkpoint_survives_clone(tmp_path):
@@ -314,6 +360,21 @@ def test_same_seed_same_rows_after_pickling(imbalanced):
     np.testing.assert_array_equal(X_a, X_b)
     fitted = pickle.loads(pickle.dumps(sampler))
     np.testing.assert_array_equal(fitted.sample(20)[0], sampler.sample(20)[0])
+
+
+def test_fits_in_two_threads_of_one_process_give_the_same_rows(imbalanced):
+    # torch's generator is global: unserialised fits drew each other's masks.
+    X, y = imbalanced
+    source = np.random.default_rng(0).normal(size=(200, X.shape[1]))
+
+    def fit():
+        sampler = CycleGANOversampler(source=source, random_state=0, **SHORT)
+        return sampler.fit_resample(X, y)[0]
+
+    alone = fit()
+    rows = Parallel(n_jobs=2, backend="threading")(delayed(fit)() for _ in range(2))
+    for other in rows:
+        np.testing.assert_array_equal(other, alone)
 
 
 def test_different_seeds_give_different_rows(imbalanced):
@@ -536,3 +597,77 @@ def test_huge_sampling_strategy_fails_before_training(imbalanced):
     with pytest.raises(MemoryError, match=r"GiB to build"):
         sampler.fit_resample(X, y)
     assert not hasattr(sampler, "net_")
+
+
+@pytest.mark.parametrize(
+    "dtype, base", [(np.int64, 2**62), (np.uint64, 2**64 - 1000), (np.int64, -(2**60))]
+)
+def test_integers_beyond_float64_are_refused(imbalanced, dtype, base):
+    # float64 spacing is 1024 at 2**62: the synthetic rows all came back
+    # equal, and uint64 near 2**64 wrapped around to 0.
+    X, y = imbalanced
+    steps = np.round(np.abs(X) * 10).astype(dtype)
+    X = steps + dtype(base) if base > 0 else steps - dtype(-base)
+    with pytest.raises(
+        ValueError, match=rf"integers beyond \+-2\*\*53 in {X.shape[1]} column"
+    ):
+        CycleGANOversampler(random_state=0, **FAST).fit_resample(X, y)
+    with pytest.raises(ValueError, match=r"source has integers beyond"):
+        CycleGANOversampler(source=X, random_state=0, **FAST).fit_resample(
+            (X - X.min(axis=0)).astype(np.int64), y
+        )
+
+
+def test_integers_up_to_two_to_the_53_are_kept_exact(imbalanced):
+    X, y = imbalanced
+    base = 2**52
+    X = np.round(X * 10).astype(np.int64) + base
+    X_res, _ = CycleGANOversampler(random_state=0, **FAST).fit_resample(X, y)
+    offsets = X_res[len(X) :] - base
+    assert X_res.dtype == np.int64
+    # Within the columns' range: interpolations of integers, not wrapped around.
+    assert (offsets >= (X - base).min(axis=0)).all()
+    assert (offsets <= (X - base).max(axis=0)).all()
+
+
+def test_named_source_columns_against_unnamed_X_warn(imbalanced):
+    X, y = imbalanced
+    source = pd.DataFrame(X[:, ::-1], columns=[f"f{i}" for i in range(X.shape[1])])
+    with pytest.warns(UserWarning, match="matched to X's by position"):
+        CycleGANOversampler(source=source, random_state=0, **SHORT).fit_resample(X, y)
+
+
+def test_memory_mapped_source_rewritten_after_fit_is_refused(imbalanced, tmp_path):
+    # Reading past the end of a shrunk mapping killed the process (SIGBUS).
+    X, y = imbalanced
+    path = tmp_path / "source.npy"
+    np.save(path, np.random.default_rng(0).normal(size=(500, X.shape[1])))
+    sampler = CycleGANOversampler(source=str(path), random_state=0, **SHORT)
+    sampler.fit_resample(X, y)
+    copy = pickle.loads(pickle.dumps(sampler))  # holds the rows themselves
+    np.save(path, np.zeros((10, X.shape[1])))
+    with pytest.raises(RuntimeError, match="source.npy' was changed or removed"):
+        sampler.sample(5)
+    assert len(copy.sample(5)[0]) == 5 * len(sampler.classes_)
+
+
+@pytest.mark.parametrize("scale, offset", [(1.0, 1e10), (1e-16, 0.0)])
+def test_extreme_scales_stay_within_the_columns(imbalanced, scale, offset):
+    # float32 before scaling gave +-163 at 1e10 and +-0.05 against a 3e-16
+    # spread.  Columns narrower than MinMaxScaler's 10 * eps count as constant.
+    X, y = imbalanced
+    X = X * scale + offset
+    sampler = CycleGANOversampler(source=X.copy(), random_state=0, **SHORT)
+    synthetic = sampler.fit_resample(X, y)[0][len(X) :]
+    assert (synthetic >= X.min(axis=0)).all() and (synthetic <= X.max(axis=0)).all()
+    if offset:
+        assert (synthetic.std(axis=0) > 0.1 * X.std(axis=0)).all()
+
+
+def test_transfer_beyond_the_fitted_range_is_clipped_not_nan(imbalanced):
+    X, y = imbalanced
+    sampler = CycleGANOversampler(random_state=0, **SHORT)
+    sampler.fit_resample(X, y)
+    out = sampler.transfer(X * 1e6, sampler.classes_[0])
+    assert np.isfinite(out).all()
+    assert (out >= X.min(axis=0)).all() and (out <= X.max(axis=0)).all()
