@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+import inspect
 import os
 import warnings
 from numbers import Integral, Real
@@ -40,6 +41,7 @@ from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
 from ._threads import AdaptThreads, thread_limited
 from ._validation import (
+    check_exact_integers,
     check_feature_types,
     check_float32_range,
     check_labels,
@@ -435,7 +437,9 @@ class CycleGANOversampler(BaseOverSampler):
             # numpy-style fancy indexing (and so imbalanced-learn) cannot take.
             y = y.to_numpy()
         self._integer_columns = integer_columns(X)
-        return super()._check_X_y(X, y, accept_sparse=accept_sparse)
+        X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept_sparse)
+        check_exact_integers(X, "X")
+        return X, y, binarize_y
 
     def fit(self, X, y, **params):
         check_labels(y)
@@ -498,6 +502,7 @@ class CycleGANOversampler(BaseOverSampler):
             source = check_array(
                 source, dtype="numeric", ensure_all_finite=False, input_name="source"
             )
+        check_exact_integers(source, "source")
         if source.ndim != 2 or source.shape[1] != X.shape[1]:
             raise ValueError(
                 f"source has {source.shape[1] if source.ndim == 2 else source.shape} "
@@ -512,9 +517,18 @@ class CycleGANOversampler(BaseOverSampler):
 
     def _columns_of_X(self, frame, name):
         """``frame``'s columns of X, in X's order, when both have names."""
-        if not isinstance(frame, pd.DataFrame) or not hasattr(
-            self, "feature_names_in_"
-        ):
+        if not isinstance(frame, pd.DataFrame):
+            return frame
+        if not hasattr(self, "feature_names_in_"):
+            if frame.columns.map(type).isin([str]).any():
+                # As scikit-learn warns for a named X after an unnamed fit.
+                warnings.warn(
+                    f"{name} has column names but X had none, so its columns are "
+                    "matched to X's by position; pass both as DataFrames to match "
+                    "them by name, or both as arrays.",
+                    UserWarning,
+                    stacklevel=3,
+                )
             return frame
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
@@ -626,6 +640,8 @@ class CycleGANOversampler(BaseOverSampler):
                 UserWarning,
                 stacklevel=2,
             )
+        if source is None:
+            _warn_if_pipeline_dropped_params()
         # Only a given source is passed on, so subclasses that override
         # _fit_resample(X, y) keep working.
         params = {} if source is None else {"source": source}
@@ -709,13 +725,9 @@ class CycleGANOversampler(BaseOverSampler):
         digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
         digest.update(np.ascontiguousarray(y_encoded).tobytes())
         source = self._source.source
-        # A memmap's copy is a memmap too, but without a file behind it.
-        if isinstance(source, np.memmap) and source.filename is not None:
+        if self._source.stamp is not None:
             # Hashing a large file would cost a pass over it; its identity will do.
-            stat = os.stat(source.filename)
-            digest.update(
-                repr((source.filename, source.shape, stat.st_mtime_ns)).encode()
-            )
+            digest.update(repr((self._source.stamp, source.shape)).encode())
         else:
             digest.update(np.ascontiguousarray(source).tobytes())
         # Not what only changes how or where it runs, nor the callbacks
@@ -929,6 +941,41 @@ class CycleGANOversampler(BaseOverSampler):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _warn_if_pipeline_dropped_params():
+    """Warn when imbalanced-learn's Pipeline dropped this step's fit parameters.
+
+    Without metadata routing its ``fit`` collects ``aug__source=S`` for the
+    step but calls ``fit_resample`` without it (imbalanced-learn 0.13-0.14),
+    and nothing else would tell the user that ``S`` was never used.
+    """
+    frame = inspect.currentframe()
+    try:
+        for _ in range(4):
+            frame = frame.f_back
+            if frame is None:
+                return
+            code = frame.f_code
+            if code.co_name == "_fit_resample_one" and "imblearn" in code.co_filename:
+                params = frame.f_locals.get("params") or {}
+                dropped = sorted(params.get("fit", {}))
+                break
+        else:
+            return
+    finally:
+        del frame
+    if dropped and not params.get("fit_resample"):
+        warnings.warn(
+            f"imbalanced-learn's Pipeline did not pass {dropped} to "
+            "CycleGANOversampler.fit_resample: without metadata routing it gives "
+            "samplers no fit parameters. Set the source on the step instead "
+            "(pipe.set_params(<step>__source=S)), or enable routing "
+            "(sklearn.set_config(enable_metadata_routing=True)) and request it "
+            "(CycleGANOversampler().set_fit_resample_request(source=True)).",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _n_rows(data):

@@ -8,12 +8,13 @@ are scaled only when a batch is drawn, so it is never copied whole.
 """
 
 import mmap
+import os
 
 import numpy as np
 import torch
 from sklearn.preprocessing import MinMaxScaler
 
-__all__ = ["TargetScaler", "SourceRows", "release_pages"]
+__all__ = ["TargetScaler", "SourceRows", "file_stamp", "release_pages"]
 
 # Rows per chunk when streaming a memory-mapped source (about 16 MB of float64
 # at the paper's 1582 features).
@@ -35,6 +36,15 @@ def release_pages(array):
     handle = getattr(array, "_mmap", None)
     if isinstance(handle, mmap.mmap) and hasattr(handle, "madvise"):
         handle.madvise(mmap.MADV_DONTNEED)
+
+
+def file_stamp(array):
+    """``(path, size, mtime_ns)`` of the file behind a memmap, else None."""
+    # A memmap's copy is a memmap too, but without a file behind it.
+    if not isinstance(array, np.memmap) or array.filename is None:
+        return None
+    stat = os.stat(array.filename)
+    return (array.filename, stat.st_size, stat.st_mtime_ns)
 
 
 def _iter_chunks(array, chunk_rows=CHUNK_ROWS):
@@ -72,6 +82,7 @@ class SourceRows:
                 scaler.partial_fit(chunk)
         self.scaler = scaler
         self._scaled = None if self.streamed else self._to_scaled(np.asarray(source))
+        self.stamp = file_stamp(source)
 
     @property
     def n_rows(self):
@@ -99,6 +110,7 @@ class SourceRows:
         """Scaled rows at ``indices`` (any shape), with a trailing feature axis."""
         if self._scaled is not None:
             return self._scaled[torch.as_tensor(indices)]
+        self._check_unchanged()
         flat = np.asarray(indices).ravel()
         # Sorted reads touch each page of the mapping once and in order.
         order = np.argsort(flat, kind="stable")
@@ -114,6 +126,24 @@ class SourceRows:
 
     def release(self):
         release_pages(self.source)
+
+    def _check_unchanged(self):
+        """Refuse to read a memory-mapped file rewritten since it was opened:
+        reading past the end of a shrunk file kills the process (SIGBUS)."""
+        if self.stamp is None or getattr(self.source, "filename", None) is None:
+            return  # not a file (an unpickled sampler holds the rows themselves)
+        path = self.stamp[0]
+        try:
+            now = file_stamp(self.source)
+        except OSError:
+            now = None
+        if now != self.stamp:
+            raise RuntimeError(
+                f"The source file {str(path)!r} was changed or removed after the "
+                "sampler opened it (size or modification time differ), so its "
+                "rows are no longer the ones it was fitted on. Restore the file "
+                "or fit again."
+            )
 
 
 class TargetScaler:

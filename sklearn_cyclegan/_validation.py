@@ -72,6 +72,27 @@ def check_float32_range(scaler, name):
         )
 
 
+def check_exact_integers(array, name):
+    """Refuse integers that float64, where rows are scaled, cannot hold exactly.
+
+    Beyond 2**53 neighbouring integers share one float64, so the synthetic
+    rows of such columns would come back rounded to multiples of 2**k (or,
+    near the top of uint64, wrapped around to 0).
+    """
+    if array.dtype.kind not in "iu" or array.size == 0:
+        return
+    limit = 2**53
+    low, high = array.min(axis=0), array.max(axis=0)
+    bad = np.flatnonzero((high > limit) | (low < -limit))
+    if bad.size:
+        raise ValueError(
+            f"{name} has integers beyond +-2**53 in {bad.size} column(s) (index "
+            f"{bad[:5].tolist()}), more than float64, in which rows are scaled, "
+            "holds exactly; subtract a per-column offset (e.g. X - X.min(axis=0)) "
+            "or convert those columns to float if rounding is acceptable."
+        )
+
+
 def holds_numbers(values):
     return pd.api.types.infer_dtype(values, skipna=False) in {
         "integer",

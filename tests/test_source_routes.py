@@ -99,5 +99,18 @@ def test_table_path_source(tmp_path, imbalanced, source, name):
 
 def test_unknown_source_file_type_is_named(imbalanced, tmp_path):
     X, y = imbalanced
-    with pytest.raises(ValueError, match="unknown table type"):
-        fast_sampler(source=str(tmp_path / "source.xlsx")).fit_resample(X, y)
+    for name in ("source.xlsx", "source.npz"):
+        with pytest.raises(ValueError, match=r"unknown source type; use \.npy"):
+            fast_sampler(source=str(tmp_path / name)).fit_resample(X, y)
+
+
+def test_source_dropped_by_a_pipeline_without_routing_warns(imbalanced, source):
+    # imbalanced-learn collects aug__source for the step, then calls
+    # fit_resample without it; the sampler says so and what to do instead.
+    X, y = imbalanced
+    pipe = Pipeline([("aug", fast_sampler()), ("clf", LogisticRegression())])
+    with pytest.warns(UserWarning, match=r"did not pass \['source'\].*set_params"):
+        pipe.fit(X, y, aug__source=source)
+    assert pipe.named_steps["aug"]._source.n_rows != len(source)
+    pipe.set_params(aug__source=source).fit(X, y)
+    assert pipe.named_steps["aug"]._source.n_rows == len(source)
