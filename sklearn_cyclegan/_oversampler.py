@@ -275,8 +275,7 @@ class CycleGANOversampler(BaseOverSampler):
         ``ModeCollapseWarning`` is issued.
 
     categorical_features_ : ndarray of int
-        Indices of the columns encoded as categories (set when
-        ``categorical_features`` is not None).
+        Indices of the columns encoded as categories (empty when none are).
 
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
@@ -452,7 +451,7 @@ class CycleGANOversampler(BaseOverSampler):
                 "CycleGANOversampler does not accept sparse input; "
                 "convert it with X.toarray() (or DataFrame.sparse.to_dense())."
             )
-        self._categorical = None
+        self._categorical, self.categorical_features_ = None, np.array([], int)
         if self.categorical_features is not None:
             self._categorical = CategoricalColumns(self.categorical_features).fit(X)
             self.categorical_features_ = self._categorical.categorical_

@@ -1,5 +1,6 @@
 """categorical_features: one-hot in, a category seen in X out, X's dtypes kept."""
 
+import pickle
 from collections import Counter
 
 import numpy as np
@@ -85,6 +86,10 @@ def test_sample_and_transfer_decode_to_valid_categories(mixed):
     X_new, y_new = sampler.sample(40)
     check_categories(X, X_new)
     assert Counter(y_new.tolist()) == {0: 40, 1: 40}
+    # The fitted encoder travels with the sampler.
+    pd.testing.assert_frame_equal(
+        pickle.loads(pickle.dumps(sampler)).sample(40)[0], X_new
+    )
     # A category X lacks is an all-zero block for the generator; what comes
     # out is still one of X's categories.
     unseen = X.iloc[:5].copy()
