@@ -20,6 +20,9 @@ def as_table(X):
     """A DataFrame as given, anything else as a 2-D array in its own dtype."""
     if isinstance(X, pd.DataFrame):
         return X
+    if not hasattr(X, "dtype"):
+        # numpy would make a list of strings and numbers all strings.
+        X = np.asarray(X, dtype=object)
     return check_array(X, dtype=None, ensure_all_finite=False, input_name="X")
 
 

@@ -107,6 +107,12 @@ def test_object_arrays_by_index_come_back_as_object_arrays(mixed):
     np.testing.assert_array_equal(X_res[: len(X)], array)
     for i in (1, 2, 5):
         assert set(X_res[len(X) :, i]) <= set(array[:, i])
+    # A list of strings and numbers keeps its numbers numbers.
+    listed, _ = CycleGANOversampler(categorical_features=[1]).fit_resample(
+        X[["a", "sex"]].to_numpy(dtype=object).tolist(), y
+    )
+    assert listed[: len(X)] == X[["a", "sex"]].to_numpy(dtype=object).tolist()
+    assert all(isinstance(row[0], float) for row in listed)
 
 
 def test_codes_in_a_float_array_stay_codes():
