@@ -186,13 +186,24 @@ class CategoricalColumns:
                 f"{self.n_features_in_}.{hint}"
             )
         numeric = _columns(X, self.numeric_)
-        try:
-            numeric = np.asarray(numeric, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
+        dtypes = numeric.dtypes if isinstance(numeric, pd.DataFrame) else [X.dtype]
+        bad = []
+        if not all(pd.api.types.is_numeric_dtype(t) for t in dtypes):
+            # Column by column only when needed: object arrays are slow.
+            numeric = np.asarray(numeric, dtype=object)
+            bad = [
+                i
+                for i, column in zip(self.numeric_, numeric.T)
+                if not holds_numbers(column)
+            ]
+        if bad:
             raise TypeError(
-                f"{name} has non-numeric values outside categorical_features "
-                f"({exc}); add those columns to categorical_features."
-            ) from None
+                f"{name} has non-numeric values (or numbers written as strings) in "
+                "column(s) "
+                f"{', '.join(self._name(i) for i in bad[:5])}, which are not in "
+                "categorical_features; add them there."
+            )
+        numeric = np.asarray(numeric, dtype=np.float64)
         return np.hstack([numeric, self.encoder_.transform(self._categories(X, name))])
 
     def raw_array(self, X):

@@ -168,7 +168,7 @@ def test_a_pipeline_encodes_after_the_sampler(mixed):
             ValueError,
             "1 missing value.*column 'sex'",
         ),
-        (lambda X: X, ["sex"], TypeError, "add those columns to categorical"),
+        (lambda X: X, ["sex"], TypeError, "column\\(s\\) 'colour', 'word', which"),
     ],
 )
 def test_column_errors_say_what_is_wrong(mixed, make_X, spec, error, message):
