@@ -7,12 +7,19 @@ classifier`` for four classifiers; stratified 5-fold cross-validation repeated
     python -m benchmarks.tables --quick            # 4 tables, 1 repeat, minutes
     python -m benchmarks.tables                    # the full run of docs/results.md
     python -m benchmarks.tables --name lcls0 --cyclegan '{"lambda_cls": 0}'
+    python -m benchmarks.tables --categorical --repeats 1   # SMOTENC vs ours
 
 Each (table, fold, sampler) result is cached in ``--out`` (default
 ``benchmarks/out/tables``), so adding a sampler variant with ``--name`` and
 ``--cyclegan`` only fits that variant; ``--report`` prints the tables of every
 variant cached so far.  The scaler, each sampler and each classifier see the
 training rows of the fold only.
+
+``--categorical`` compares, on the tables with a categorical column (abalone's
+``Sex``), SMOTENC (``smotenc``) with ``CycleGANOversampler(categorical_features=
+"auto")`` (``cyclegan_nc``): both get the raw categories, the numeric columns
+standardised, and the classifier sees them one-hot encoded after the sampler.
+``smote`` and ``cyclegan`` run beside them on the one-hot encoded table.
 """
 
 import argparse
@@ -27,20 +34,41 @@ import pandas as pd
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "keel"
 BASELINES = ("none", "ros", "smote", "borderline", "adasyn")
+# Samplers that see the categories raw, encoded only for the classifier.
+CATEGORICAL_SAMPLERS = ("smotenc", "cyclegan_nc")
 CLASSIFIERS = ("lr", "svc", "mlp", "hgb")
 QUICK_TABLES = ("glass5", "yeast5", "abalone19", "ecoli1")
 
 
+def load_frame(name):
+    """``(X, y)`` of one KEEL table as read, text columns as pandas categoricals.
+
+    ``y`` is 1 for the minority ('positive') class.
+    """
+    frame = pd.read_csv(DATA / f"{name}.csv")
+    y = (frame.pop("class").str.strip() == "positive").to_numpy(dtype=np.int64)
+    for column in categorical_columns(frame):
+        frame[column] = frame[column].astype("category")
+    return frame, y
+
+
+def categorical_columns(frame):
+    return [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+
+
 def load_table(name):
-    """``(X, y)`` of one KEEL table; ``y`` is 1 for the minority ('positive') class.
+    """``(X, y)`` of one KEEL table, all numeric.
 
     The abalone tables' categorical column ``Sex`` is one-hot encoded, so
     every sampler sees the same numeric features.
     """
-    frame = pd.read_csv(DATA / f"{name}.csv")
-    y = (frame.pop("class").str.strip() == "positive").to_numpy(dtype=np.int64)
+    frame, y = load_frame(name)
     frame = pd.get_dummies(frame, dtype=np.float64)
     return frame.to_numpy(dtype=np.float64), y
+
+
+def categorical_table_names():
+    return [t for t in table_names() if categorical_columns(load_frame(t)[0])]
 
 
 def table_names():
@@ -53,6 +81,7 @@ def make_sampler(name, seed, params):
     from imblearn.over_sampling import (
         ADASYN,
         SMOTE,
+        SMOTENC,
         BorderlineSMOTE,
         RandomOverSampler,
     )
@@ -69,6 +98,8 @@ def make_sampler(name, seed, params):
         return BorderlineSMOTE(random_state=seed)
     if name == "adasyn":
         return ADASYN(random_state=seed)
+    if name == "smotenc":
+        return SMOTENC(categorical_features="auto", random_state=seed)
     params = dict(params)
     estimator = params.pop("estimator", None)
     if estimator is not None:
@@ -76,6 +107,8 @@ def make_sampler(name, seed, params):
         module, _, attr = estimator.partition(":")
         cls = getattr(importlib.import_module(module), attr)
         return cls(random_state=seed, **params)
+    if name == "cyclegan_nc":
+        params.setdefault("categorical_features", "auto")
     return CycleGANOversampler(random_state=seed, device="cpu", **params)
 
 
@@ -106,11 +139,15 @@ def run_fold(table, repeat, fold, sampler, seed, params, classifiers):
     from sklearn.preprocessing import StandardScaler
 
     torch.set_num_threads(1)
-    X, y = load_table(table)
+    X, y = load_frame(table) if sampler in CATEGORICAL_SAMPLERS else load_table(table)
     splits = StratifiedKFold(5, shuffle=True, random_state=repeat).split(X, y)
     train, test = list(splits)[fold]
-    scaler = StandardScaler().fit(X[train])
-    X_train, X_test = scaler.transform(X[train]), scaler.transform(X[test])
+    if sampler in CATEGORICAL_SAMPLERS:
+        X_train, X_test, encode = _standardised_frames(X, train, test)
+    else:
+        scaler = StandardScaler().fit(X[train])
+        X_train, X_test = scaler.transform(X[train]), scaler.transform(X[test])
+        encode = None
     y_train = y[train]
     start = time.perf_counter()
     note = ""
@@ -123,6 +160,9 @@ def run_fold(table, repeat, fold, sampler, seed, params, classifiers):
             # neighbour; the fold is then scored without over-sampling.
             note = f"{type(exc).__name__}: {exc}"[:200]
     seconds = time.perf_counter() - start
+    if encode is not None:
+        encode.fit(X_train)
+        X_train, X_test = encode.transform(X_train), encode.transform(X_test)
     scores = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -130,6 +170,29 @@ def run_fold(table, repeat, fold, sampler, seed, params, classifiers):
             model = make_classifier(name, seed).fit(X_train, y_train)
             scores[name] = balanced_accuracy_score(y[test], model.predict(X_test))
     return {"scores": scores, "seconds": seconds, "note": note}
+
+
+def _standardised_frames(frame, train, test):
+    """Train and test rows, numeric columns standardised on the training rows.
+
+    The categories stay raw for the sampler; the returned (unfitted) column
+    transformer one-hot encodes them for the classifier afterwards.
+    """
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numeric = [c for c in frame.columns if c not in categorical_columns(frame)]
+    scaler = StandardScaler().fit(frame.iloc[train][numeric])
+    parts = []
+    for rows in (train, test):
+        part = frame.iloc[rows].reset_index(drop=True)
+        part[numeric] = scaler.transform(part[numeric])
+        parts.append(part)
+    encode = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), categorical_columns(frame)),
+        remainder="passthrough",
+    )
+    return parts[0], parts[1], encode
 
 
 def _cache_path(out, variant, table, repeat, fold):
@@ -140,7 +203,7 @@ def run(args):
     from joblib import Parallel, delayed
 
     out = Path(args.out)
-    tables = QUICK_TABLES if args.quick else (args.tables or table_names())
+    tables = _tables(args)
     repeats = 1 if args.quick else args.repeats
     params = json.loads(args.cyclegan)
     if args.quick:
@@ -151,10 +214,11 @@ def run(args):
         variants = [v for v in variants if v in BASELINES] + [args.name]
     jobs = []
     for variant in variants:
-        sampler = variant if variant in BASELINES else "cyclegan"
+        known = variant in BASELINES or variant in CATEGORICAL_SAMPLERS
+        sampler = variant if known else "cyclegan"
         spec = out / variant / "spec.json"
         spec.parent.mkdir(parents=True, exist_ok=True)
-        spec_params = params if sampler == "cyclegan" else {}
+        spec_params = params if sampler.startswith("cyclegan") else {}
         if spec.exists() and json.loads(spec.read_text()) != spec_params:
             raise SystemExit(
                 f"{spec} holds other parameters; pick another --name or delete it."
@@ -188,7 +252,20 @@ def run(args):
                 f"last {variant} {table} {seconds:.1f} s)",
                 flush=True,
             )
-    report(out, tables, repeats, variants, args.figure)
+    report(out, tables, repeats, variants, args.figure, _reference(args))
+
+
+def _tables(args):
+    if args.quick:
+        return QUICK_TABLES
+    if args.categorical:
+        return args.tables or categorical_table_names()
+    return args.tables or table_names()
+
+
+def _reference(args):
+    """The sampler every other is compared with, fold by fold."""
+    return "smotenc" if args.categorical else "smote"
 
 
 def collect(out, tables, repeats, variants):
@@ -230,7 +307,7 @@ def wins_ties_losses(ours, reference):
     return tuple(counts)
 
 
-def report(out, tables, repeats, variants, figure=None):
+def report(out, tables, repeats, variants, figure=None, reference="smote"):
     from scipy.stats import rankdata
 
     scores, seconds = collect(out, tables, repeats, variants)
@@ -240,7 +317,7 @@ def report(out, tables, repeats, variants, figure=None):
     variants = complete
     print(f"\n{len(tables)} tables, {repeats} x stratified 5-fold; balanced accuracy")
     header = "| sampler | " + " | ".join(f"{c} mean | {c} rank" for c in CLASSIFIERS)
-    print(header + " | W/T/L vs SMOTE (lr, svc, mlp, hgb) | fit s |")
+    print(header + f" | W/T/L vs {reference} (lr, svc, mlp, hgb) | fit s |")
     print("|---" * (2 * len(CLASSIFIERS) + 3) + "|")
     means = {v: {c: scores[v][c].mean(axis=1) for c in CLASSIFIERS} for v in variants}
     ranks = {}
@@ -255,10 +332,10 @@ def report(out, tables, repeats, variants, figure=None):
             cells += [f"{means[v][c].mean():.3f}", f"{ranks[c][v]:.2f}"]
         wtl = (
             ", ".join(
-                "/".join(map(str, wins_ties_losses(scores[v][c], scores["smote"][c])))
+                "/".join(map(str, wins_ties_losses(scores[v][c], scores[reference][c])))
                 for c in CLASSIFIERS
             )
-            if "smote" in scores and v != "smote"
+            if reference in scores and v != reference
             else ""
         )
         print(f"| {v} | " + " | ".join(cells) + f" | {wtl} | {seconds[v]:.0f} |")
@@ -323,15 +400,23 @@ def main(argv=None):
     parser.add_argument(
         "--report", action="store_true", help="only print what is cached"
     )
+    parser.add_argument(
+        "--categorical",
+        action="store_true",
+        help="tables with categorical columns only; samplers "
+        f"{','.join(CATEGORICAL_SAMPLERS)} beside smote and cyclegan",
+    )
     args = parser.parse_args(argv)
+    if args.categorical and args.samplers == parser.get_default("samplers").split(","):
+        args.samplers = ["smote", "cyclegan", *CATEGORICAL_SAMPLERS]
     if args.report:
-        tables = QUICK_TABLES if args.quick else (args.tables or table_names())
+        tables = _tables(args)
         variants = [p.name for p in sorted(Path(args.out).iterdir()) if p.is_dir()]
         order = [v for v in BASELINES if v in variants] + [
             v for v in variants if v not in BASELINES
         ]
         repeats = 1 if args.quick else args.repeats
-        report(Path(args.out), tables, repeats, order, args.figure)
+        report(Path(args.out), tables, repeats, order, args.figure, _reference(args))
         return
     run(args)
 

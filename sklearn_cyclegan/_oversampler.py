@@ -15,7 +15,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from skorch.callbacks import Checkpoint, LoadInitState
 
 from ._callbacks import (
@@ -24,6 +24,7 @@ from ._callbacks import (
     EpochSeed,
     TrainingInterruptedWarning,
 )
+from ._categorical import CategoricalColumns
 from ._constraints import AdamBetas, LayerSizes, TorchDevice
 from ._data import CycleGANData
 from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
@@ -163,6 +164,21 @@ class CycleGANOversampler(BaseOverSampler):
         SDV's option of the same name does; integer columns are rounded and
         clipped whatever this says.
 
+    categorical_features : "auto" or array-like, default=None
+        Columns holding categories, one-hot encoded for the networks and
+        decoded to the category of largest generated value, so every
+        synthetic value is a category seen in ``X``; the output keeps ``X``'s
+        column order and dtypes (a pandas categorical keeps its categories,
+        an object column stays object).  As in imbalanced-learn's ``SMOTENC``:
+        column indices, column names (``X`` a DataFrame) or a boolean mask.
+        ``"auto"`` (``X`` a DataFrame): the category and string columns, and
+        object columns not holding only numbers; boolean columns stay numeric
+        (a rounded 0/1, as without this parameter; name them to encode them).
+        None: every column is numeric.  A ``source`` or ``transfer`` input
+        must have ``X``'s raw columns, encoded with the encoder fitted on
+        ``X``; a category ``X`` lacks becomes an all-zero block there.
+        Missing values in a categorical column are refused.
+
     dropout : float, default=0.2
         Dropout in generators and discriminators during training.
 
@@ -260,6 +276,9 @@ class CycleGANOversampler(BaseOverSampler):
         ``sklearn_cyclegan._diversity.COLLAPSE_THRESHOLD`` (0.1) a
         ``ModeCollapseWarning`` is issued.
 
+    categorical_features_ : ndarray of int
+        Indices of the columns encoded as categories (empty when none are).
+
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
 
@@ -304,6 +323,7 @@ class CycleGANOversampler(BaseOverSampler):
         "residual": ["boolean", None],
         "lambda_identity": [Interval(Real, 0, None, closed="left"), None],
         "enforce_min_max_values": ["boolean"],
+        "categorical_features": [StrOptions({"auto"}), "array-like", None],
         "generator_hidden": [
             Interval(Integral, 1, None, closed="left"),
             LayerSizes(),
@@ -366,6 +386,7 @@ class CycleGANOversampler(BaseOverSampler):
         lambda_identity=None,
         residual=None,
         enforce_min_max_values=True,
+        categorical_features=None,
         dropout=0.2,
         classifier_dropout=0.5,
         negative_slope=0.2,
@@ -400,6 +421,7 @@ class CycleGANOversampler(BaseOverSampler):
         self.residual = residual
         self.lambda_identity = lambda_identity
         self.enforce_min_max_values = enforce_min_max_values
+        self.categorical_features = categorical_features
         self.dropout = dropout
         self.classifier_dropout = classifier_dropout
         self.negative_slope = negative_slope
@@ -431,15 +453,30 @@ class CycleGANOversampler(BaseOverSampler):
                 "CycleGANOversampler does not accept sparse input; "
                 "convert it with X.toarray() (or DataFrame.sparse.to_dense())."
             )
-        check_feature_types(X)
+        self._categorical, self.categorical_features_ = None, np.array([], int)
+        if self.categorical_features is not None:
+            self._categorical = CategoricalColumns(self.categorical_features).fit(X)
+            self.categorical_features_ = self._categorical.categorical_
+            if self._categorical.empty:
+                self._categorical = None
+        if self._categorical is None:
+            check_feature_types(X)
         if isinstance(y, pd.api.extensions.ExtensionArray):
             # e.g. the Arrow-backed strings of pandas 3's Series.values, which
             # numpy-style fancy indexing (and so imbalanced-learn) cannot take.
             y = y.to_numpy()
         self._integer_columns = integer_columns(X)
-        X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept_sparse)
-        check_exact_integers(X, "X")
-        return X, y, binarize_y
+        if self._categorical is None:
+            X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept_sparse)
+            check_exact_integers(X, "X")
+            return X, y, binarize_y
+        # The numeric checks run on the encoding; the names and width are X's own.
+        _, y, binarize_y = super()._check_X_y(
+            self._categorical.transform(X), y, accept_sparse=accept_sparse
+        )
+        validate_data(self, X=X, reset=True, skip_check_array=True)
+        self._integer_columns = self._categorical.integer_columns(self._integer_columns)
+        return self._categorical.raw_array(X), y, binarize_y
 
     def fit(self, X, y, **params):
         check_labels(y)
@@ -496,7 +533,7 @@ class CycleGANOversampler(BaseOverSampler):
             source = read_source(source)
         if sp.issparse(source):
             raise TypeError("source must be dense; convert it with source.toarray().")
-        source = self._columns_of_X(source, "source")
+        source = self._encoded(self._columns_of_X(source, "source"), "source")
         if not isinstance(source, np.memmap):
             # Finite values are checked while the scaler streams over the rows.
             source = check_array(
@@ -649,6 +686,7 @@ class CycleGANOversampler(BaseOverSampler):
 
     @thread_limited
     def _fit_resample(self, X, y, source=None):
+        X_given, X = X, self._encoded(X, "X")
         self._fit_source_given = source is not None
         self.classes_, y_encoded = self._check_classes(y)
         _check_output_size(len(X) + sum(self.sampling_strategy_.values()), X.shape[1])
@@ -715,7 +753,9 @@ class CycleGANOversampler(BaseOverSampler):
         counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
         X_new, y_new = self._generate(counts, np.random.default_rng(self._sample_seed))
         return (
-            np.vstack([X, X_new.astype(X.dtype, copy=False)]),
+            np.vstack(
+                [X_given, self._decoded(X_new).astype(X_given.dtype, copy=False)]
+            ),
             np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
         )
 
@@ -799,7 +839,7 @@ class CycleGANOversampler(BaseOverSampler):
         sizes = np.array(
             [int(counts[self.classes_[k]]) for k in classes], dtype=np.int64
         )
-        X_new = np.empty((int(sizes.sum()), self.n_features_in_))
+        X_new = np.empty((int(sizes.sum()), self._target_scaler.scaler_.n_features_in_))
         if not classes:
             return X_new, self.classes_[:0]
         # Each class draws its own source rows: without replacement while the
@@ -893,7 +933,7 @@ class CycleGANOversampler(BaseOverSampler):
         else:
             rng = np.random.default_rng(check_random_state(random_state).randint(2**31))
         X_new, y_new = self._generate(counts, rng)
-        return self._wrap(X_new), y_new
+        return self._wrap(self._decoded(X_new)), y_new
 
     @thread_limited
     def transfer(self, X_source, target_class):
@@ -918,9 +958,9 @@ class CycleGANOversampler(BaseOverSampler):
                 f"Unknown class {target_class!r}; fitted classes are "
                 f"{self.classes_.tolist()}."
             )
-        X_source = self._columns_of_X(X_source, "X_source")
+        X_source = self._encoded(self._columns_of_X(X_source, "X_source"), "X_source")
         rows = check_array(X_source, dtype="numeric", input_name="X_source")
-        if rows.shape[1] != self.n_features_in_:
+        if rows.shape[1] != self._target_scaler.scaler_.n_features_in_:
             raise ValueError(
                 f"X_source has {rows.shape[1]} features, expected "
                 f"{self.n_features_in_}."
@@ -929,12 +969,28 @@ class CycleGANOversampler(BaseOverSampler):
         generated = self.net_.transfer(
             torch.from_numpy(scaled)[None], groups=matches
         ).numpy()[0]
-        return self._wrap(self._target_scaler.inverse_transform(generated))
+        return self._wrap(
+            self._decoded(self._target_scaler.inverse_transform(generated))
+        )
+
+    def _encoded(self, X, name):
+        """``X`` with its categorical columns one-hot encoded, when there are any."""
+        if getattr(self, "_categorical", None) is None:
+            return X
+        return self._categorical.transform(X, name)
+
+    def _decoded(self, X):
+        """Generated rows back in X's columns: one category per one-hot block."""
+        if getattr(self, "_categorical", None) is None:
+            return X
+        return self._categorical.inverse_transform(X)
 
     def _wrap(self, X):
-        if hasattr(self, "feature_names_in_"):
+        if not hasattr(self, "feature_names_in_"):
+            return X
+        if getattr(self, "_categorical", None) is None:
             return pd.DataFrame(X, columns=self.feature_names_in_)
-        return X
+        return self._categorical.frame(X, self.feature_names_in_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

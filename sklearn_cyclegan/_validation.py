@@ -10,7 +10,8 @@ def check_feature_types(X):
     """Raise a TypeError naming the non-numeric columns of ``X``, if any.
 
     The networks emit continuous values; a categorical column has no
-    meaningful in-between value, so it must be one-hot encoded first.
+    meaningful in-between value, so it must be declared in
+    ``categorical_features`` (or one-hot encoded first).
     Object columns pass when they hold only numbers (not numbers written as
     strings, which would come back changed in type).  Checked before
     imbalanced-learn's validation, whose errors ("could not convert string to
@@ -18,9 +19,9 @@ def check_feature_types(X):
     DataFrame without columns) do not say what to do.
     """
     hint = (
-        "CycleGANOversampler generates numeric features only; one-hot encode "
-        "categorical columns first (e.g. sklearn.preprocessing.OneHotEncoder in a "
-        "ColumnTransformer placed before the sampler in an imblearn Pipeline)."
+        "Declare categorical columns with CycleGANOversampler(categorical_features="
+        "[...]) (or 'auto' for a DataFrame), which one-hot encodes them and returns "
+        "valid categories, or one-hot encode them first."
     )
     dtypes = getattr(X, "dtypes", None)
     if isinstance(dtypes, pd.Series):

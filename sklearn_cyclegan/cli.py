@@ -33,11 +33,13 @@ Run "sklearn-cyclegan COMMAND --help" for the options of a command.
 
 AUGMENT_EPILOG = """\
 Columns: every column except --label, --group and --exclude ones is a feature
-and must be numeric.  The output holds the input rows unchanged and in order,
-then the synthetic rows, with a boolean column (--marker, default "synthetic")
-telling them apart.  The --group and --exclude columns are kept for the
-input rows and left empty for synthetic rows: a synthetic row is made from a
-source row, so it has no speaker, file or id of its own.
+and must be numeric, or named in --categorical (or 'auto': every text column),
+whose synthetic values are categories the input holds.  The output holds the
+input rows unchanged and in order, then the synthetic rows, with a boolean
+column (--marker, default "synthetic") telling them apart.  The --group and
+--exclude columns are kept for the input rows and left empty for synthetic
+rows: a synthetic row is made from a source row, so it has no speaker, file or
+id of its own.
 
 Examples:
   sklearn-cyclegan augment emodb.csv --label label --group speaker \\
@@ -122,6 +124,15 @@ def build_parser():
         metavar="COLUMNS",
         help="other non-feature columns (ids, file names), kept like --group; "
         "comma-separated or repeated: --exclude file,gender",
+    )
+    augment.add_argument(
+        "--categorical",
+        action="append",
+        default=[],
+        metavar="COLUMNS",
+        help="categorical feature columns, encoded inside the sampler so that "
+        "synthetic rows hold categories of the input; comma-separated or "
+        "repeated, or 'auto' for every text column",
     )
     augment.add_argument(
         "--source",
@@ -335,16 +346,19 @@ def _augment(args):
         raise CLIError(
             "no feature columns are left after --label, --group and --exclude"
         )
+    categorical = _categorical(args.categorical, features)
     text = [
         c
         for c in features
         if not pd.api.types.is_numeric_dtype(table[c])
         and not pd.api.types.is_bool_dtype(table[c])
+        and categorical != "auto"
+        and c not in (categorical or [])
     ]
     if text:
         raise CLIError(
-            f"feature column(s) {_preview(text)} are not numeric; encode them, or "
-            "pass them to --exclude"
+            f"feature column(s) {_preview(text)} are not numeric; pass them to "
+            "--categorical or --exclude"
         )
     if table[args.label].isna().any():
         raise CLIError(
@@ -356,6 +370,7 @@ def _augment(args):
     sampler = CycleGANOversampler(
         sampling_strategy=_match_labels(args.sampling_strategy, y),
         source=_read_source(args.source),
+        categorical_features=categorical,
         preset=args.preset,
         pretrain_epochs=args.pretrain_epochs,
         max_epochs=args.max_epochs,
@@ -387,6 +402,22 @@ def _augment(args):
         f"{detail}) "
         f"to {args.output}"
     )
+
+
+def _categorical(values, features):
+    """``categorical_features`` from the --categorical options: names or 'auto'."""
+    names = [c.strip() for item in values for c in item.split(",") if c.strip()]
+    if not names:
+        return None
+    if names == ["auto"]:
+        return "auto"
+    unknown = [c for c in names if c not in features]
+    if unknown:
+        raise CLIError(
+            f"--categorical names {_preview(unknown)}, which are not feature "
+            f"columns (features: {_preview(features)})"
+        )
+    return names
 
 
 def _sampling_strategy(text):

@@ -307,3 +307,28 @@ def test_interrupted_training_exits_130_and_writes_nothing(
     assert status == 130
     assert "nothing written" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("spec", ["colour", "auto"])
+def test_augment_categorical_columns_get_valid_categories(table, tmp_path, spec):
+    frame, _ = table
+    frame = frame.assign(colour=np.where(frame["label"] == "rare", "red", "blue"))
+    frame.loc[::7, "colour"] = "green"
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    out = tmp_path / "out.csv"
+    args = ["augment", str(tmp_path / "t.csv"), "--label", "label", "-o", str(out)]
+    assert main([*args, "--group", "speaker", "--categorical", spec, *TINY]) == 0
+    result = pd.read_csv(out)
+    original = result[~result["synthetic"]].drop(columns="synthetic")
+    pd.testing.assert_frame_equal(original, frame, check_dtype=False)
+    synthetic = result[result["synthetic"]]
+    assert len(synthetic) == 30 and set(synthetic["colour"]) <= {"red", "blue", "green"}
+
+
+def test_augment_categorical_must_name_features(table, tmp_path, capsys):
+    _, path = table
+    args = ["augment", str(path), "--label", "label", "-o", str(tmp_path / "o.csv")]
+    grouped = [*args, "--group", "speaker"]
+    assert main([*grouped, "--categorical", "f0,speaker", *TINY]) == 1
+    err = capsys.readouterr().err
+    assert "--categorical names speaker" in err and len(err.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from benchmarks import tables
@@ -52,3 +53,17 @@ def test_one_fold_scores_every_classifier_and_caches(tmp_path):
     cached = sorted((tmp_path / "smote").glob("glass5_r0_f*.json"))
     assert len(cached) == 5
     assert set(json.loads(cached[0].read_text())["scores"]) == set(tables.CLASSIFIERS)
+
+
+@needs_keel
+def test_categorical_samplers_get_raw_categories_and_standardised_numbers():
+    frame, y = tables.load_frame("abalone9-18")
+    train, test = np.arange(0, len(y), 2), np.arange(1, len(y), 2)
+    X_train, X_test, encode = tables._standardised_frames(frame, train, test)
+    assert isinstance(X_train["Sex"].dtype, pd.CategoricalDtype)
+    numeric = X_train.drop(columns="Sex")
+    np.testing.assert_allclose(numeric.mean(), 0, atol=1e-12)
+    assert encode.fit(X_train).transform(X_test).shape == (len(test), 10)
+    for sampler in tables.CATEGORICAL_SAMPLERS:
+        result = tables.run_fold("abalone9-18", 0, 0, sampler, 0, {}, ("lr",))
+        assert result["note"] == "" and 0.5 < result["scores"]["lr"] <= 1
