@@ -65,6 +65,16 @@ def test_far_noise_is_detected(data):
     assert (report["wasserstein"] > 1.0).all()
 
 
+def test_small_classes_are_still_judged():
+    # 15 real rows: too few for gradient boosting's default leaves to split.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 4))
+    y = np.repeat([0, 1], 15)
+    shifted = X + [3.0, 0.0, 0.0, 0.0]
+    report = quality_report(X, y, shifted, y, random_state=0)
+    assert (per_class(report)["detection_auc"] > 0.9).all()
+
+
 def test_collapsed_rows_have_no_diversity(data):
     X, y, _, _ = data
     collapsed = np.repeat(X[y == 1][:1], 50, axis=0)
