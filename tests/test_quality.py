@@ -72,7 +72,7 @@ def test_small_classes_are_still_judged():
     y = np.repeat([0, 1], 15)
     shifted = X + [3.0, 0.0, 0.0, 0.0]
     report = quality_report(X, y, shifted, y, random_state=0)
-    assert (per_class(report)["detection_auc"] > 0.9).all()
+    assert (per_class(report)["detection_auc"] > 0.75).all()
 
 
 def test_collapsed_rows_have_no_diversity(data):
