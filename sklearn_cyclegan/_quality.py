@@ -91,13 +91,17 @@ def quality_report(
         Their labels, each one a class of ``y_real``.  A class without
         synthetic rows gets NaN measures and ``note`` "no synthetic rows".
 
-    X_test, y_test : array-like, default=None
+    X_test : array-like of shape (n_test, n_features), default=None
         Real rows held out from the sampler, on which ``tstr`` is scored.
-        When None, ``X_real`` and ``y_real``: optimistic for samplers that
-        build rows from those very rows (SMOTE, and ours with ``source=None``).
+        When None, ``X_real``: optimistic for samplers that build rows from
+        those very rows (SMOTE, and ours with ``source=None``).
 
-    detector : classifier with ``predict_proba``, default=None
-        Tells real from synthetic rows for ``detection_auc``.  None: a
+    y_test : array-like of shape (n_test,), default=None
+        Their labels; given with ``X_test`` or not at all.
+
+    detector : classifier, default=None
+        Tells real from synthetic rows for ``detection_auc`` through its
+        ``predict_proba``.  None: a
         ``RandomForestClassifier`` of 100 trees.  Trees see a difference in
         any single feature's distribution (a wrong spread or shape, not only
         a shifted mean, which is all a linear model sees) and interactions
@@ -111,8 +115,8 @@ def quality_report(
         ``RandomForestClassifier`` of 100 trees.
 
     cv : int, default=5
-        Folds of ``StratifiedKFold`` for ``detection_auc``; fewer when a class
-        has fewer real or synthetic rows.
+        Folds of ``StratifiedGroupKFold`` for ``detection_auc``; fewer when a
+        class has fewer real or synthetic rows.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the folds, the estimators and the row subsets of ``diversity``.
@@ -151,7 +155,8 @@ def quality_report(
           them land as close as a typical real neighbour), copies of real rows
           give 1.0, rows far from all real data 0.0.  Well above 0.5 means the
           synthetic rows hug real rows (SMOTE's interpolations between two
-          neighbours do by construction);
+          neighbours do by construction) or are too concentrated (then
+          ``diversity`` is low too);
         - ``tstr`` (train on synthetic, test on real): a ``classifier`` is
           trained on the synthetic rows of every class that has some and
           predicts the real test rows of those classes; per class, its recall

@@ -47,11 +47,21 @@ def plot_quality(
     report : DataFrame
         The output of ``quality_report``.
 
-    X_real, y_real, X_synthetic, y_synthetic : array-like, default=None
-        The rows the report was made from.  When given, a last panel shows
-        them on the first two principal components of the real rows (min-max
-        scaled as in the report): real rows as dots, synthetic rows as
-        crosses, one colour per class; at most 2000 rows of each.
+    X_real : array-like of shape (n_real, n_features), default=None
+        The real rows the report was made from.  With the three below, a
+        last panel shows the rows on the first two principal components of
+        the real rows (min-max scaled as in the report): real rows as dots,
+        synthetic rows as crosses, one colour per class; at most 2000 rows
+        of each.
+
+    y_real : array-like of shape (n_real,), default=None
+        Their labels.
+
+    X_synthetic : array-like of shape (n_synthetic, n_features), default=None
+        The synthetic rows the report was made from.
+
+    y_synthetic : array-like of shape (n_synthetic,), default=None
+        Their labels.
 
     random_state : int, RandomState instance or None, default=None
         Picks the rows shown when there are more than 2000.
@@ -60,7 +70,7 @@ def plot_quality(
     -------
     fig : matplotlib.figure.Figure
         Six bar panels (the ``"all"`` row is left out; a class without a
-        value has no bar), a dashed line at the ideal value, and the PCA
+        value is marked "n/a"), a dashed line at the ideal value, and the PCA
         panel when the rows are given.
 
     Examples
@@ -99,11 +109,17 @@ def plot_quality(
     names = classes["class"].astype(str).tolist()
     for k, metric in enumerate(METRICS):
         ax = fig.add_subplot(grid[k // 3, k % 3])
+        values = classes[metric].to_numpy(dtype=float)
+        positions = np.arange(len(names))
         ax.bar(
-            names,
-            classes[metric].to_numpy(dtype=float),
+            positions,
+            np.nan_to_num(values),
             color=[colours[i % len(colours)] for i in range(len(names))],
         )
+        ax.set_xticks(positions, names)
+        for x in positions[np.isnan(values)]:
+            # A class the measure could not judge: say so rather than show 0.
+            ax.text(x, 0, "n/a", ha="center", va="bottom", fontsize="small")
         if metric in IDEAL:
             ax.axhline(IDEAL[metric], color="black", linestyle="--", linewidth=1)
         ax.set_title(TITLES[metric], fontsize="medium")
