@@ -8,6 +8,8 @@ from ._callbacks import (
 )
 from ._diversity import ModeCollapseWarning
 from ._oversampler import CycleGANOversampler
+from ._quality import quality_report
+from ._quality_plot import plot_quality
 
 __all__ = [
     "CheckpointError",
@@ -16,5 +18,7 @@ __all__ = [
     "ModeCollapseWarning",
     "TrainingCheckpoint",
     "TrainingInterruptedWarning",
+    "plot_quality",
+    "quality_report",
 ]
 __version__ = "0.1.0"

@@ -66,6 +66,24 @@ def test_augment_appends_marked_synthetic_rows(table, tmp_path, suffix, capsys):
     assert f"{n_common - n_rare} synthetic" in capsys.readouterr().out
 
 
+def test_augment_report_prints_each_class(table, tmp_path, capsys):
+    _, path = table
+    out = tmp_path / "out.csv"
+    status = main(
+        ["augment", str(path), "--label", "label", "-o", str(out), "--report", *TINY]
+    )
+    assert status == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("wrote ")
+    assert "detection AUC" in printed[2] and "memorisation" in printed[2]
+    rows = {line.split()[0]: line.split()[1:] for line in printed[3:]}
+    assert set(rows) == {"common", "rare", "all"}
+    assert rows["common"][:3] == ["-", "-", "-"]
+    assert " ".join(rows["common"][3:]) == "no synthetic rows"
+    auc, wasserstein, memorisation = map(float, rows["rare"])
+    assert 0 <= auc <= 1 and wasserstein >= 0 and 0 <= memorisation <= 1
+
+
 def test_augment_json_strategy_source_and_seed(table, tmp_path):
     frame, path = table
     source = tmp_path / "source.npy"

@@ -1,0 +1,370 @@
+"""How good are synthetic rows?  Per-class fidelity, detection, diversity, copying.
+
+Every measure compares the synthetic rows of a class with the real rows of the
+same class in min-max scaled space, the scaler fitted on all real rows (as the
+sampler scales them), so that every feature weighs the same whatever its unit.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from scipy.stats import ks_2samp, wasserstein_distance
+from sklearn.base import clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import recall_score
+from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils import check_random_state, check_X_y
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+
+from ._diversity import diversity_ratios
+
+__all__ = ["quality_report", "REPORT_COLUMNS"]
+
+#: The report's columns, in order.
+REPORT_COLUMNS = [
+    "class",
+    "n_real",
+    "n_synthetic",
+    "wasserstein",
+    "ks",
+    "detection_auc",
+    "diversity",
+    "memorisation",
+    "tstr",
+    "note",
+]
+METRICS = REPORT_COLUMNS[3:-1]
+
+NO_SYNTHETIC = "no synthetic rows"
+
+
+@validate_params(
+    {
+        "X_real": ["array-like"],
+        "y_real": ["array-like"],
+        "X_synthetic": ["array-like"],
+        "y_synthetic": ["array-like"],
+        "X_test": ["array-like", None],
+        "y_test": ["array-like", None],
+        "detector": [HasMethods(["fit", "predict_proba"]), None],
+        "classifier": [HasMethods(["fit", "predict"]), None],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def quality_report(
+    X_real,
+    y_real,
+    X_synthetic,
+    y_synthetic,
+    *,
+    X_test=None,
+    y_test=None,
+    detector=None,
+    classifier=None,
+    cv=5,
+    random_state=None,
+):
+    """Judge synthetic rows against the real rows of their class.
+
+    One row per class of ``y_real``, then an ``"all"`` row.  Pass only the
+    synthetic rows: after ``X_res, y_res = sampler.fit_resample(X, y)`` they
+    are ``X_res[len(X):]`` and ``y_res[len(X):]``.
+
+    Parameters
+    ----------
+    X_real : array-like of shape (n_real, n_features)
+        The real rows, usually those the sampler was fitted on.
+
+    y_real : array-like of shape (n_real,)
+        Their labels.
+
+    X_synthetic : array-like of shape (n_synthetic, n_features)
+        The synthetic rows, features in the same order (for two DataFrames,
+        the same column names).
+
+    y_synthetic : array-like of shape (n_synthetic,)
+        Their labels, each one a class of ``y_real``.  A class without
+        synthetic rows gets NaN measures and ``note`` "no synthetic rows".
+
+    X_test : array-like of shape (n_test, n_features), default=None
+        Real rows held out from the sampler, on which ``tstr`` is scored.
+        When None, ``X_real``: optimistic for samplers that build rows from
+        those very rows (SMOTE, and ours with ``source=None``).
+
+    y_test : array-like of shape (n_test,), default=None
+        Their labels; given with ``X_test`` or not at all.
+
+    detector : classifier, default=None
+        Tells real from synthetic rows for ``detection_auc`` through its
+        ``predict_proba``.  None: a
+        ``RandomForestClassifier`` of 100 trees.  Trees see a difference in
+        any single feature's distribution (a wrong spread or shape, not only
+        a shifted mean, which is all a linear model sees) and interactions
+        between features, and need no scaling or tuning; fully grown trees
+        still split classes of a few dozen rows, where gradient boosting's
+        default 20-row leaves cannot (it then scores 0.5 whatever the rows),
+        and a forest fits fast on hundreds of features.
+
+    classifier : classifier, default=None
+        Trained on the synthetic rows for ``tstr``.  None: a
+        ``RandomForestClassifier`` of 100 trees.
+
+    cv : int, default=5
+        Folds of ``StratifiedGroupKFold`` for ``detection_auc``; fewer when a
+        class has fewer real or synthetic rows.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the folds, the estimators and the row subsets of ``diversity``.
+
+    Returns
+    -------
+    report : DataFrame
+        Columns, all measured per class on that class's rows:
+
+        - ``class``: the label, ``"all"`` for the last row;
+        - ``n_real``, ``n_synthetic``: rows compared (summed in ``"all"``);
+        - ``wasserstein``: mean over features of the 1-D Wasserstein
+          distance (``scipy.stats.wasserstein_distance``) between real and
+          synthetic values; 0 ideal, in units of each feature's real range;
+        - ``ks``: mean over features of the two-sample Kolmogorov-Smirnov
+          statistic; 0 ideal, 1 when no value ranges overlap;
+        - ``detection_auc``: ROC AUC of ``detector`` telling the class's
+          real rows from its synthetic ones, averaged over ``cv`` stratified
+          folds; a synthetic row identical to a real row
+          is kept in that row's fold, so a copy is never scored by a model
+          trained on its original.  0.5 (chance) is ideal, 1 means every synthetic row
+          is recognised; values a little below 0.5 are chance too, values
+          well below mean the synthetic rows sit so close to real rows that
+          the detector learns the real ones as synthetic (near-copies; see
+          ``memorisation``).  AUC does
+          not depend on how many rows each side has;
+        - ``diversity``: mean distance from each synthetic row to its nearest
+          synthetic neighbour over the same among the real rows, on equally
+          many rows of each (at most 1000) - the definition of the sampler's
+          ``diversity_``.  About 1 ideal, near 0 for collapsed rows;
+        - ``memorisation``: let ``r`` be the median, over the class's real
+          rows, of the Euclidean distance from a real row to its nearest
+          *other* real row.  The share of synthetic rows whose nearest real
+          row of the class lies at a distance ``<= r``.  Rows drawn
+          independently from the real distribution give about 0.5 (half of
+          them land as close as a typical real neighbour), copies of real rows
+          give 1.0, rows far from all real data 0.0.  Well above 0.5 means the
+          synthetic rows hug real rows (SMOTE's interpolations between two
+          neighbours do by construction) or are too concentrated (then
+          ``diversity`` is low too);
+        - ``tstr`` (train on synthetic, test on real): a ``classifier`` is
+          trained on the synthetic rows of every class that has some and
+          predicts the real test rows of those classes; per class, its recall
+          of that class, and in the ``"all"`` row their mean: the balanced
+          accuracy.  Needs synthetic rows of two classes or more;
+        - ``note``: why a value of the row is NaN, empty otherwise.
+
+        The ``"all"`` row holds the unweighted mean over classes of each
+        measure (NaN ignored).
+
+    See Also
+    --------
+    plot_quality : Bars of the report and a 2-D PCA of real and synthetic rows.
+
+    Examples
+    --------
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn_cyclegan import quality_report
+    >>> X, y = make_classification(n_samples=200, n_features=4, weights=[0.8],
+    ...                            random_state=0)
+    >>> X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+    >>> report = quality_report(X, y, X_res[len(X):], y_res[len(X):],
+    ...                         random_state=0)
+    >>> report[["class", "n_real", "n_synthetic"]]
+      class  n_real  n_synthetic
+    0     0     161            0
+    1     1      39          122
+    2   all     200          122
+    >>> report.loc[0, "note"]
+    'no synthetic rows'
+    >>> bool(report["memorisation"].iloc[1] > 0.5)  # SMOTE rows hug real rows
+    True
+    """
+    X_real, y_real, X_synthetic, y_synthetic = _check_rows(
+        X_real, y_real, X_synthetic, y_synthetic
+    )
+    if X_test is None and y_test is None:
+        X_test, y_test = X_real, y_real
+    else:
+        X_test, y_test = _check_test(X_test, y_test, X_real)
+    rng = check_random_state(random_state)
+    detector_seed, cv_seed, diversity_seed, classifier_seed = rng.randint(2**31, size=4)
+    if detector is None:
+        detector = RandomForestClassifier(random_state=detector_seed)
+    if classifier is None:
+        classifier = RandomForestClassifier(random_state=classifier_seed)
+
+    scaler = MinMaxScaler().fit(X_real)
+    # MinMaxScaler.transform by hand: it refuses the empty X_synthetic allowed here.
+    real, synthetic, test = (
+        X * scaler.scale_ + scaler.min_ for X in (X_real, X_synthetic, X_test)
+    )
+    classes = np.unique(y_real)
+    recalls, tstr_note = _tstr(classifier, synthetic, y_synthetic, test, y_test)
+    diversity_rng = np.random.default_rng(diversity_seed)
+    rows = []
+    for label in classes:
+        r, s = real[y_real == label], synthetic[y_synthetic == label]
+        row = {"class": label, "n_real": len(r), "n_synthetic": len(s)}
+        notes = []
+        if len(s) == 0:
+            notes.append(NO_SYNTHETIC)
+        else:
+            row["wasserstein"], row["ks"] = fidelity(r, s)
+            row["detection_auc"] = detection_auc(r, s, detector, cv, cv_seed)
+            row["diversity"] = diversity_ratios(
+                [diversity_rng.permutation(r)], [diversity_rng.permutation(s)]
+            )[0]
+            row["memorisation"] = memorisation(r, s)
+            row["tstr"] = recalls.get(label, np.nan)
+            if np.isnan(row["detection_auc"]):
+                notes.append("detection needs 2 real and 2 synthetic rows")
+            if len(r) < 2:
+                notes.append("diversity and memorisation need 2 real rows")
+            elif len(s) < 2:
+                notes.append("diversity needs 2 synthetic rows")
+            if tstr_note:
+                notes.append(tstr_note)
+        row["note"] = "; ".join(notes)
+        rows.append(row)
+    per_class = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    per_class[METRICS] = per_class[METRICS].astype(np.float64)
+    summary = {
+        "class": "all",
+        "n_real": len(real),
+        "n_synthetic": len(synthetic),
+        **per_class[METRICS].mean().to_dict(),
+        "note": "",
+    }
+    report = pd.concat([per_class, pd.DataFrame([summary])], ignore_index=True)
+    return report.astype({"class": object, "n_real": np.int64, "n_synthetic": np.int64})
+
+
+def fidelity(real, synthetic):
+    """Mean over features of the Wasserstein distance and of the KS statistic."""
+    n_features = real.shape[1]
+    wasserstein = [
+        wasserstein_distance(real[:, j], synthetic[:, j]) for j in range(n_features)
+    ]
+    ks = [ks_2samp(real[:, j], synthetic[:, j]).statistic for j in range(n_features)]
+    return float(np.mean(wasserstein)), float(np.mean(ks))
+
+
+def detection_auc(real, synthetic, detector, cv, seed):
+    """Cross-validated ROC AUC of ``detector`` telling synthetic from real rows.
+
+    NaN when either side has fewer rows than two folds need.
+    """
+    n_splits = min(cv, len(real), len(synthetic))
+    if n_splits < 2:
+        return np.nan
+    rows = np.vstack([real, synthetic])
+    is_synthetic = np.r_[np.zeros(len(real)), np.ones(len(synthetic))]
+    # A copy of a real row shares its fold: tested while the original sits in
+    # the training folds with the other label, copies would look more real
+    # than real (AUC near 0.05 for a copy of the data).  Grouping near, not
+    # identical, rows too would instead push independent draws above 0.5.
+    distance, nearest = NearestNeighbors(n_neighbors=1).fit(real).kneighbors(synthetic)
+    groups = np.where(
+        distance[:, 0] == 0, nearest[:, 0], len(real) + np.arange(len(synthetic))
+    )
+    if len(np.unique(groups)) < n_splits:
+        # Too few groups to leave synthetic rows in every training split.
+        groups = len(real) + np.arange(len(synthetic))
+    folds = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
+    scores = cross_val_score(
+        clone(detector),
+        rows,
+        is_synthetic,
+        groups=np.r_[np.arange(len(real)), groups],
+        cv=folds,
+        scoring="roc_auc",
+    )
+    return float(scores.mean())
+
+
+def memorisation(real, synthetic):
+    """Share of synthetic rows at most the real rows' median neighbour distance away.
+
+    See ``quality_report`` for the definition; NaN for fewer than two real rows.
+    """
+    if len(real) < 2:
+        return np.nan
+    neighbours = NearestNeighbors(n_neighbors=2).fit(real)
+    # Column 0 is the real row itself (or a duplicate: distance 0 either way).
+    typical = np.median(neighbours.kneighbors(real)[0][:, 1])
+    nearest = neighbours.kneighbors(synthetic, n_neighbors=1)[0][:, 0]
+    return float(np.mean(nearest <= typical))
+
+
+def _tstr(classifier, synthetic, y_synthetic, test, y_test):
+    """Per-class recall on real rows of a classifier fitted on synthetic rows."""
+    covered = np.unique(y_synthetic)
+    if len(covered) < 2:
+        return {}, "tstr needs synthetic rows of two classes or more"
+    tested = np.isin(y_test, covered)
+    model = clone(classifier).fit(synthetic, y_synthetic)
+    recalls = recall_score(
+        y_test[tested],
+        model.predict(test[tested]),
+        labels=covered,
+        average=None,
+        zero_division=np.nan,
+    )
+    return dict(zip(covered.tolist(), recalls)), ""
+
+
+def _check_rows(X_real, y_real, X_synthetic, y_synthetic):
+    names = _feature_names(X_real), _feature_names(X_synthetic)
+    if None not in names and names[0] != names[1]:
+        raise ValueError(
+            "X_synthetic's columns differ from X_real's; pass the same features "
+            "in the same order."
+        )
+    X_real, y_real = check_X_y(X_real, y_real, dtype=np.float64, ensure_min_samples=2)
+    X_synthetic, y_synthetic = check_X_y(
+        X_synthetic,
+        y_synthetic,
+        dtype=np.float64,
+        ensure_min_samples=0,
+        ensure_min_features=0,
+    )
+    if X_synthetic.shape[1] != X_real.shape[1]:
+        raise ValueError(
+            f"X_synthetic has {X_synthetic.shape[1]} features, but X_real has "
+            f"{X_real.shape[1]}."
+        )
+    unknown = np.setdiff1d(y_synthetic, y_real)
+    if len(unknown):
+        raise ValueError(
+            f"y_synthetic holds class(es) {unknown.tolist()} that y_real does not "
+            f"have (classes: {np.unique(y_real).tolist()})."
+        )
+    return X_real, y_real, X_synthetic, y_synthetic
+
+
+def _check_test(X_test, y_test, X_real):
+    if X_test is None or y_test is None:
+        raise ValueError("Pass both X_test and y_test, or neither.")
+    X_test, y_test = check_X_y(X_test, y_test, dtype=np.float64)
+    if X_test.shape[1] != X_real.shape[1]:
+        raise ValueError(
+            f"X_test has {X_test.shape[1]} features, but X_real has {X_real.shape[1]}."
+        )
+    return X_test, y_test
+
+
+def _feature_names(X):
+    columns = getattr(X, "columns", None)
+    return None if columns is None else [str(c) for c in columns]
