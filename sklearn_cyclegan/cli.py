@@ -410,7 +410,11 @@ def _augment(args):
         f"to {args.output}"
     )
     if args.report:
-        print(_short_report(X, y, synthetic[features], y_res[n:], args.seed))
+        real, fake = X, synthetic[features]
+        if sampler.categorical_features_.size:
+            # The report compares numbers: categories as the sampler's one-hot.
+            real, fake = map(sampler._categorical.transform, (real, fake))
+        print(_short_report(real, y, fake, y_res[n:], args.seed))
 
 
 def _short_report(X, y, X_synthetic, y_synthetic, seed):

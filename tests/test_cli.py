@@ -343,6 +343,17 @@ def test_augment_categorical_columns_get_valid_categories(table, tmp_path, spec)
     assert len(synthetic) == 30 and set(synthetic["colour"]) <= {"red", "blue", "green"}
 
 
+def test_augment_report_with_categorical_columns(table, tmp_path, capsys):
+    frame, _ = table
+    frame = frame.assign(colour=np.where(frame["label"] == "rare", "red", "blue"))
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    args = ["augment", str(tmp_path / "t.csv"), "--label", "label"]
+    args += ["-o", str(tmp_path / "out.csv"), "--group", "speaker", "--report"]
+    assert main([*args, "--categorical", "colour", *TINY]) == 0
+    printed = capsys.readouterr().out
+    assert "detection AUC" in printed and "rare" in printed
+
+
 def test_augment_categorical_must_name_features(table, tmp_path, capsys):
     _, path = table
     args = ["augment", str(path), "--label", "label", "-o", str(tmp_path / "o.csv")]
