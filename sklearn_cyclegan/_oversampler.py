@@ -176,8 +176,9 @@ class CycleGANOversampler(BaseOverSampler):
         (a rounded 0/1, as without this parameter; name them to encode them).
         None: every column is numeric.  A ``source`` or ``transfer`` input
         must have ``X``'s raw columns, encoded with the encoder fitted on
-        ``X``; a category ``X`` lacks becomes an all-zero block there.
-        Missing values in a categorical column are refused.
+        ``X``; a category ``X`` lacks becomes an all-zero block there (a
+        memory-mapped source is then encoded in memory, whole).  Missing
+        values in a categorical column are refused.
 
     dropout : float, default=0.2
         Dropout in generators and discriminators during training.
