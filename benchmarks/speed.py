@@ -739,8 +739,8 @@ def profile_joint_epochs(sampler, n_epochs, top=8):
     Continues the fitted net for ``n_epochs`` joint epochs (one batch each)
     under ``torch.profiler``.  Returns ``(rows, wall)``: ``(op, calls per
     epoch, ms per epoch)`` rows, first the matmuls and the top ops, then the
-    time inside no torch op (Python, skorch, callbacks), and the profiled
-    wall time per epoch.
+    time inside no torch op (Python, skorch, callbacks); the profiled wall
+    time per epoch; and the ``aten::`` calls per epoch, nested ones included.
     """
     from torch.profiler import ProfilerActivity, profile
 
@@ -771,7 +771,8 @@ def profile_joint_epochs(sampler, n_epochs, top=8):
             wall * 1e3 - sum(r[2] for r in per_epoch),
         ),
     ]
-    return rows, wall
+    n_aten = sum(row[1] for row in per_epoch if row[0].startswith("aten::"))
+    return rows, wall, n_aten
 
 
 # -- 9. leave-one-speaker-out cross-validation ------------------------------------
@@ -1196,7 +1197,9 @@ def main(argv=None):
                     f"{own[phase] / seconds[phase]:.0%}",
                 )
             )
-        profile_rows, profiled = profile_joint_epochs(sampler, 20 if args.quick else 50)
+        profile_rows, profiled, n_aten = profile_joint_epochs(
+            sampler, 20 if args.quick else 50
+        )
         joint_epoch = seconds["joint"] / n_epochs["joint"]
         show(
             "8. A default fit against the matmul peak at its own shapes",
@@ -1226,7 +1229,8 @@ def main(argv=None):
             "\n\nWhere a joint epoch goes (`torch.profiler`, self CPU time, "
             f"{20 if args.quick else 50} more joint epochs of the same net; "
             f"{profiled * 1e3:.1f} ms per epoch under the profiler against "
-            f"{joint_epoch * 1e3:.1f} ms without):\n\n"
+            f"{joint_epoch * 1e3:.1f} ms without; {n_aten:,.0f} `aten::` op "
+            "calls per epoch, nested ones included):\n\n"
             + _table(
                 ["op", "calls per epoch", "ms per epoch", "share of the epoch"],
                 [
