@@ -16,7 +16,12 @@ One command, one run, every number measured in that run::
 5. peak resident memory of a fit whose source is a 200,000 x 1582 float32
    ``numpy.memmap``, measured in a fresh process;
 6. per-epoch cost of a small ("fast" preset) fit on EmoDB: skorch's loop
-   against bare train steps and the matmul time at peak.
+   against bare train steps and the matmul time at peak;
+7. one default fit alone and two at once, for ``n_threads="auto"`` and None;
+8. a default fit on EmoDB (TESS source) per phase against the matmul peak
+   measured at its own shapes, and a profile of its joint epochs;
+9. wall time of leave-one-speaker-out cross-validation on EmoDB with
+   ``n_jobs=1`` and 2, for ``n_threads="auto"`` and None.
 
 FLOPs are counted analytically (matmuls only, 2 per multiply-add) for what the
 trainer computes: no input gradient for rows that need none, and no
