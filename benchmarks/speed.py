@@ -16,7 +16,12 @@ One command, one run, every number measured in that run::
 5. peak resident memory of a fit whose source is a 200,000 x 1582 float32
    ``numpy.memmap``, measured in a fresh process;
 6. per-epoch cost of a small ("fast" preset) fit on EmoDB: skorch's loop
-   against bare train steps and the matmul time at peak.
+   against bare train steps and the matmul time at peak;
+7. one default fit alone and two at once, for ``n_threads="auto"`` and None;
+8. a default fit on EmoDB (TESS source) per phase against the matmul peak
+   measured at its own shapes, and a profile of its joint epochs;
+9. wall time of leave-one-speaker-out cross-validation on EmoDB with
+   ``n_jobs=1`` and 2, for ``n_threads="auto"`` and None.
 
 FLOPs are counted analytically (matmuls only, 2 per multiply-add) for what the
 trainer computes: no input gradient for rows that need none, and no
@@ -36,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from skorch.callbacks import Callback
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,6 +53,7 @@ from benchmarks._paper_data import DATA, load_emodb, load_tess  # noqa: E402
 from sklearn_cyclegan import CycleGANOversampler  # noqa: E402
 from sklearn_cyclegan._net import CycleGANNet  # noqa: E402
 from sklearn_cyclegan._presets import PRESETS  # noqa: E402
+from sklearn_cyclegan._threads import limit_threads  # noqa: E402
 
 PAPER = {
     "n_classes": 4,
@@ -122,6 +129,103 @@ def generation_flops(rows, n_features, generator_hidden):
     return 2 * rows * _macs([n_features, *generator_hidden, n_features])
 
 
+def _network_pass(calls, groups, rows, sizes, backward=True, weights=True, data=False):
+    """Add one pass of an MLP with widths ``sizes`` over ``(groups, rows, .)``.
+
+    Each layer runs its forward matmul and, with ``backward``, the weight
+    gradient when its weights train (``weights``) and the input gradient
+    except for the first layer's input when that is data (``data``).
+    """
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shape = (groups, rows, n_in, n_out)
+        calls[("forward", *shape)] = calls.get(("forward", *shape), 0) + 1
+        if backward and weights:
+            calls[("weight grad", *shape)] = calls.get(("weight grad", *shape), 0) + 1
+        if backward and (i > 0 or not data):
+            calls[("input grad", *shape)] = calls.get(("input grad", *shape), 0) + 1
+
+
+def step_matmuls(
+    phase,
+    n_classes,
+    n_features,
+    generator_hidden,
+    discriminator_hidden,
+    classifier_hidden,
+    batch,
+    generator_steps=2,
+):
+    """Every matmul of one training step as ``{(kind, K, rows, in, out): calls}``.
+
+    ``phase`` is ``"pretrain"`` (one cycle-only step) or ``"joint"`` (one
+    discriminator step and ``generator_steps`` generator steps), with the
+    passes :func:`iteration_flops` counts: the two give the same FLOPs.
+    """
+    k, b, d = n_classes, batch, n_features
+    G = [d, *generator_hidden, d]
+    D = [d, *discriminator_hidden, 1]
+    C = [d, *classifier_hidden, k]
+    calls = {}
+    if phase == "pretrain":
+        for _ in range(2):  # F(G(s)) and G(F(t))
+            _network_pass(calls, k, b, G, data=True)
+            _network_pass(calls, k, b, G)
+        return calls
+    for _ in range(2):  # discriminator step: the fakes, then D on real and fake
+        _network_pass(calls, k, b, G, backward=False)
+        for _ in range(2):
+            _network_pass(calls, k, b, D, data=True)
+    for _ in range(generator_steps):
+        for _ in range(2):  # G(s) and F(t), the cycles, the frozen discriminators
+            _network_pass(calls, k, b, G, data=True)
+            _network_pass(calls, k, b, G)
+            _network_pass(calls, k, b, D, weights=False)
+        _network_pass(calls, 1, k * b, C)
+    return calls
+
+
+def matmul_flops(calls):
+    return sum(
+        2 * g * m * n_in * n_out * n for (_, g, m, n_in, n_out), n in calls.items()
+    )
+
+
+def _matmul_call(kind, groups, rows, n_in, n_out, device):
+    """One matmul as the modules and autograd run it, on random operands."""
+    x = torch.rand(groups, rows, n_in, device=device)
+    w = torch.rand(groups, n_in, n_out, device=device)
+    if kind == "forward":  # GroupedLinear.forward
+        bias = torch.rand(groups, 1, n_out, device=device)
+        return lambda: torch.baddbmm(bias, x, w)
+    grad = torch.rand(groups, rows, n_out, device=device)
+    if kind == "weight grad":  # baddbmm's backward for its second operand
+        return lambda: torch.bmm(x.transpose(1, 2), grad)
+    return lambda: torch.bmm(grad, w.transpose(1, 2))  # ... and for its first
+
+
+def own_shape_peak(calls, device, rounds):
+    """Seconds the step's matmuls take alone, each shape timed in a tight loop.
+
+    Shapes interleave round by round; each shape's median time per call,
+    times its number of calls, summed over the shapes.  ``matmul_flops(calls)``
+    over this time is the matmul peak *at the step's own shapes*: what the
+    step would reach if everything but its matmuls were free.
+    """
+    contenders, repeats = {}, {}
+    for key in calls:
+        call = _matmul_call(*key, device)
+        flops = matmul_flops({key: 1})
+        repeats[key] = max(3, min(2000, int(2e8 / flops)))
+
+        def run(call=call, n=repeats[key]):
+            for _ in range(n):
+                call()
+
+        contenders[key] = run
+    times = _interleaved(contenders, rounds, device)
+    return sum(times[key][0] / repeats[key] * n for key, n in calls.items())
+
+
 # -- timing helpers --------------------------------------------------------------
 
 
@@ -148,6 +252,12 @@ def _interleaved(contenders, rounds, device, warmup=1):
         for name, fn in contenders.items():
             times[name].append(_timed(fn, device))
     return {name: (float(np.median(t)), float(np.min(t))) for name, t in times.items()}
+
+
+def _user_env():
+    """This process's environment without thread limits, as a user's Python starts."""
+    limits = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+    return {key: v for key, v in os.environ.items() if key not in limits}
 
 
 # -- 1. matmul peak --------------------------------------------------------------
@@ -416,6 +526,34 @@ def _child_fit(source, epochs):
 # -- 6. per-epoch overhead of small fits ---------------------------------------------
 
 
+def _fast_data(X, y, source):
+    """The ``CycleGANData`` of a fast-preset fit of ``X, y`` (min-max scaled)."""
+    from sklearn.preprocessing import MinMaxScaler
+
+    from sklearn_cyclegan._data import CycleGANData
+    from sklearn_cyclegan._scaling import SourceRows
+
+    scaled = MinMaxScaler().fit_transform(X).astype(np.float32)
+    return CycleGANData(
+        SourceRows(np.asarray(source, dtype=np.float32)),
+        [scaled[y == c] for c in np.unique(y)],
+        np.random.default_rng(0),
+    )
+
+
+def _fast_matmuls(phase, k, d, b):
+    return step_matmuls(
+        phase,
+        k,
+        d,
+        FAST["generator_hidden"],
+        FAST["discriminator_hidden"],
+        FAST["classifier_hidden"],
+        b,
+        FAST["generator_steps"],
+    )
+
+
 def epoch_overhead(device, rounds, peak_gflops):
     """Seconds per fast-preset epoch on EmoDB: a skorch epoch against a bare step.
 
@@ -423,21 +561,13 @@ def epoch_overhead(device, rounds, peak_gflops):
     class, so the difference is skorch's per-epoch work: callbacks, history,
     the epoch's shuffles and batch gathering.  Rounds interleave the two.
     """
-    from sklearn.preprocessing import MinMaxScaler
-
     from sklearn_cyclegan._callbacks import EpochSeed
-    from sklearn_cyclegan._data import CycleGANData, EpochBatches
-    from sklearn_cyclegan._scaling import SourceRows
+    from sklearn_cyclegan._data import EpochBatches
 
     X, y, source = _emodb_tess()
     fast = FAST
+    data = _fast_data(X, y, source)
     classes = np.unique(y)
-    scaled = MinMaxScaler().fit_transform(X).astype(np.float32)
-    data = CycleGANData(
-        SourceRows(source.to_numpy(np.float32)),
-        [scaled[y == c] for c in classes],
-        np.random.default_rng(0),
-    )
     k, d = len(classes), X.shape[1]
     net = CycleGANNet(
         module__n_classes=k,
@@ -470,16 +600,9 @@ def epoch_overhead(device, rounds, peak_gflops):
             device,
             warmup=3,
         )
-    G = [d, *fast["generator_hidden"], d]
-    pretrain_flops = k * (12 * 2 * b * _macs(G) - 2 * 2 * b * d * G[1])
-    joint_flops = iteration_flops(
-        k,
-        d,
-        fast["generator_hidden"],
-        fast["discriminator_hidden"],
-        fast["classifier_hidden"],
-        b,
-    )["iteration"]
+    pretrain_flops, joint_flops = (
+        matmul_flops(_fast_matmuls(phase, k, d, b)) for phase in ("pretrain", "joint")
+    )
     at_peak = {
         "pretrain": pretrain_flops / peak_gflops / 1e9,
         "joint": joint_flops / peak_gflops / 1e9,
@@ -514,7 +637,10 @@ def _spawn_fits(policy, n_fits, epochs):
     command = [sys.executable, __file__, "--contention-child", policy]
     children = [
         subprocess.Popen(
-            [*command, "--epochs", str(epochs)], stdout=subprocess.PIPE, text=True
+            [*command, "--epochs", str(epochs)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_user_env(),
         )
         for _ in range(n_fits)
     ]
@@ -535,6 +661,200 @@ def contention(rounds, epochs):
             loads.append(Path("/proc/loadavg").read_text().split()[0])
             times[policy, n_fits].extend(_spawn_fits(policy, n_fits, epochs))
     return {key: float(np.median(v)) for key, v in times.items()}, loads
+
+
+# -- 8. a default fit against the matmul peak at its own shapes -----------------------
+
+
+class _PhaseClock(Callback):
+    """Wall-clock time at the start of training and at the end of each epoch.
+
+    Added after the net's own callbacks, so an epoch's time includes all of
+    its bookkeeping.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.stamps_ = [time.perf_counter()]
+
+    def on_epoch_end(self, net, **kwargs):
+        self.stamps_.append(time.perf_counter())
+
+
+def default_fit_rate(device, rounds, epochs=None):
+    """Seconds and matmul work of each phase of a default fit on EmoDB.
+
+    The fit is ``CycleGANOversampler(source=TESS, random_state=0)`` on EmoDB
+    IS09's four classes (``epochs`` overrides the preset's), with this
+    process's thread count fixed so that the peak is measured alike;
+    generation is ``sample`` of the rows the fit added.  Medians over
+    ``rounds`` fits.
+    """
+    X, y, source = _emodb_tess()
+    kwargs = (
+        {} if epochs is None else dict(zip(("pretrain_epochs", "max_epochs"), epochs))
+    )
+    seconds = {name: [] for name in ("pretrain", "joint", "generation", "fit")}
+    for _ in range(rounds):
+        clock = _PhaseClock()
+        sampler = CycleGANOversampler(
+            source=source,
+            random_state=0,
+            n_threads=torch.get_num_threads(),
+            device=device,
+            callbacks=[("phase_clock", clock)],
+            **kwargs,
+        )
+        start = time.perf_counter()
+        X_res, y_res = sampler.fit_resample(X, y)
+        seconds["fit"].append(time.perf_counter() - start)
+        n_pretrain = sampler.net_.pretrain_epochs
+        stamps = clock.stamps_
+        seconds["pretrain"].append(stamps[n_pretrain] - stamps[0])
+        seconds["joint"].append(stamps[-1] - stamps[n_pretrain])
+        new = dict(zip(*np.unique(y_res[len(y) :], return_counts=True)))
+        start = time.perf_counter()
+        sampler.sample(new)
+        seconds["generation"].append(time.perf_counter() - start)
+    k, d = len(sampler.classes_), X.shape[1]
+    b = int(np.unique(y, return_counts=True)[1].min().clip(max=sampler.batch_size))
+    calls = {"generation": {}}
+    # sample() pads the classes it draws to the largest count.
+    _network_pass(
+        calls["generation"],
+        len(new),
+        max(new.values()),
+        [d, *FAST["generator_hidden"], d],
+        backward=False,
+    )
+    n_epochs = {"pretrain": n_pretrain, "joint": len(stamps) - 1 - n_pretrain}
+    for phase, n in n_epochs.items():
+        calls[phase] = {key: c * n for key, c in _fast_matmuls(phase, k, d, b).items()}
+    return (
+        {name: float(np.median(t)) for name, t in seconds.items()},
+        calls,
+        n_epochs,
+        sampler,
+        (k, b, d, sum(new.values())),
+    )
+
+
+def profile_joint_epochs(sampler, n_epochs, top=8):
+    """Self CPU time per joint epoch of the ``top`` torch ops, and the rest.
+
+    Continues the fitted net for ``n_epochs`` joint epochs (one batch each)
+    under ``torch.profiler``.  Returns ``(rows, wall)``: ``(op, calls per
+    epoch, ms per epoch)`` rows, first the matmuls and the top ops, then the
+    time inside no torch op (Python, skorch, callbacks); the profiled wall
+    time per epoch; and the ``aten::`` calls per epoch, nested ones included.
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    X, y, source = _emodb_tess()
+    data = _fast_data(X, y, source)
+    net = sampler.net_
+    with limit_threads(sampler.n_threads):
+        net.partial_fit(data, epochs=3)  # warm up
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            start = time.perf_counter()
+            net.partial_fit(data, epochs=n_epochs)
+            wall = (time.perf_counter() - start) / n_epochs
+    ops = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    per_epoch = [
+        (e.key, e.count / n_epochs, e.self_cpu_time_total / 1e3 / n_epochs) for e in ops
+    ]
+    matmuls = [row for row in per_epoch if row[0] in ("aten::bmm", "aten::baddbmm")]
+    rows = [
+        (
+            "matmuls (aten::bmm + aten::baddbmm)",
+            sum(r[1] for r in matmuls),
+            sum(r[2] for r in matmuls),
+        ),
+        *[row for row in per_epoch if row not in matmuls][:top],
+        (
+            "inside no torch op (Python, skorch, callbacks)",
+            float("nan"),
+            wall * 1e3 - sum(r[2] for r in per_epoch),
+        ),
+    ]
+    n_aten = sum(row[1] for row in per_epoch if row[0].startswith("aten::"))
+    return rows, wall, n_aten
+
+
+# -- 9. leave-one-speaker-out cross-validation ------------------------------------
+
+
+def _loso_child(config, epochs):
+    """Time a 10-fold LOSO ``cross_val_score`` of the sampler in a pipeline."""
+    import warnings
+
+    from imblearn.pipeline import make_pipeline
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import LeaveOneGroupOut, cross_val_score
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    policy, n_jobs = config.split(",")
+    X, y, speakers = load_emodb("is09")
+    source, _, _ = load_tess()
+    kwargs = {} if epochs == 0 else {"pretrain_epochs": epochs, "max_epochs": epochs}
+    model = make_pipeline(
+        CycleGANOversampler(
+            source=source,
+            random_state=0,
+            n_threads=None if policy == "None" else "auto",
+            **kwargs,
+        ),
+        StandardScaler(),
+        MLPClassifier(random_state=0),
+    )
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    start = time.perf_counter()
+    scores = cross_val_score(
+        model,
+        X,
+        y,
+        groups=speakers,
+        cv=LeaveOneGroupOut(),
+        scoring="balanced_accuracy",
+        n_jobs=int(n_jobs),
+    )
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - start,
+                "uar": float(scores.mean()),
+                "folds": len(scores),
+            }
+        )
+    )
+
+
+def loso(epochs, limit=300):
+    """Wall seconds of LOSO on EmoDB per ``(n_threads, n_jobs)``, fresh processes.
+
+    ``epochs=0`` keeps the preset's schedule; each run also gives the
+    1-minute load average when it started.  A run past ``limit`` seconds
+    (oversubscribed threads on a busy machine) is stopped and reported as such.
+    """
+    results = {}
+    for n_jobs in (1, 2):
+        for policy in ("auto", "None"):
+            load = Path("/proc/loadavg").read_text().split()[0]
+            command = [sys.executable, __file__, "--loso-child", f"{policy},{n_jobs}"]
+            try:
+                out = subprocess.run(
+                    [*command, "--epochs", str(epochs)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=_user_env(),
+                    timeout=limit,
+                )
+                result = json.loads(out.stdout.strip().splitlines()[-1])
+            except subprocess.TimeoutExpired:
+                result = {"seconds": None, "uar": None, "folds": None}
+            results[policy, n_jobs] = {**result, "load": load}
+    return results, limit
 
 
 def _table(header, rows):
@@ -573,17 +893,29 @@ def main(argv=None):
         "--skip",
         nargs="*",
         default=[],
-        choices=["train", "generation", "fit", "memmap", "epochs", "contention"],
-        help="leave out sections 2, 3, 4, 5, 6 or 7",
+        choices=[
+            "train",
+            "generation",
+            "fit",
+            "memmap",
+            "epochs",
+            "contention",
+            "rate",
+            "loso",
+        ],
+        help="leave out sections 2, 3, 4, 5, 6, 7, 8 or 9",
     )
     parser.add_argument("--memmap-child", help=argparse.SUPPRESS)
     parser.add_argument("--contention-child", help=argparse.SUPPRESS)
+    parser.add_argument("--loso-child", help=argparse.SUPPRESS)
     parser.add_argument("--epochs", type=int, default=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memmap_child:
         return _memmap_child(args.memmap_child, args.epochs)
     if args.contention_child:
         return _contention_child(args.contention_child, args.epochs)
+    if args.loso_child:
+        return _loso_child(args.loso_child, args.epochs)
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("--device cuda: no CUDA device is available")
     device = args.device
@@ -626,6 +958,20 @@ def main(argv=None):
         times = training(device, rounds)
         (ours_med, ours_best), (ref_med, ref_best) = times["ours"], times["reference"]
         it = flops["iteration"]
+        own_seconds = own_shape_peak(
+            step_matmuls(
+                "joint",
+                p["n_classes"],
+                p["n_features"],
+                p["generator_hidden"],
+                p["discriminator_hidden"],
+                p["classifier_hidden"],
+                p["batch"],
+            ),
+            device,
+            min(rounds, 5),
+        )
+        own_peak = it / own_seconds / 1e9
         show(
             "2. One joint training iteration at paper scale",
             _table(
@@ -635,6 +981,7 @@ def main(argv=None):
                     "s/iteration (best)",
                     "GFLOP/s",
                     "fraction of peak",
+                    "fraction of own-shape peak",
                 ],
                 [
                     (
@@ -643,6 +990,7 @@ def main(argv=None):
                         f"{ours_best:.3f}",
                         f"{it / ours_med / 1e9:.1f}",
                         f"{it / ours_med / 1e9 / peak:.0%}",
+                        f"{own_seconds / ours_med:.0%}",
                     ),
                     (
                         "reference loop (benchmarks/reference.py)",
@@ -650,6 +998,7 @@ def main(argv=None):
                         f"{ref_best:.3f}",
                         f"{it / ref_med / 1e9:.1f}",
                         f"{it / ref_med / 1e9 / peak:.0%}",
+                        f"{own_seconds / ref_med:.0%}",
                     ),
                 ],
             )
@@ -661,7 +1010,10 @@ def main(argv=None):
             f"{flops['generator_step'] / 1e9:.1f}); a naive count with full "
             "backward passes and "
             "discriminator weight gradients in generator steps gives "
-            f"{flops['naive'] / 1e9:.1f}.",
+            f"{flops['naive'] / 1e9:.1f}.  Peak at the step's own matmul shapes "
+            f"(each forward, weight-gradient and input-gradient matmul of the "
+            f"iteration timed alone, as `own_shape_peak` does): **{own_peak:.1f} "
+            f"GFLOP/s**, {own_seconds:.3f} s of matmuls per iteration.",
         )
 
     if "generation" not in args.skip:
@@ -816,6 +1168,122 @@ def main(argv=None):
             f"`auto` alone against torch's default: "
             f"{med['auto', 1] / med['torch', 1]:.2f}x.  1-minute load average "
             f"before each round: {', '.join(loads)}.",
+        )
+
+    if "rate" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
+        epochs = (10, 30) if args.quick else None
+        seconds, calls, n_epochs, sampler, (k, b, d, n_new) = default_fit_rate(
+            device, 2 if args.quick else 3, epochs
+        )
+        own = {
+            phase: own_shape_peak(c, device, 3 if args.quick else 5)
+            for phase, c in calls.items()
+        }
+        calls["fit"] = {}
+        for phase in ("pretrain", "joint", "generation"):
+            for key, n in calls[phase].items():
+                calls["fit"][key] = calls["fit"].get(key, 0) + n
+        own["fit"] = sum(own[phase] for phase in ("pretrain", "joint", "generation"))
+        rows = []
+        for phase, label in (
+            ("pretrain", f"pre-training ({n_epochs['pretrain']} epochs)"),
+            ("joint", f"joint training ({n_epochs['joint']} epochs)"),
+            ("generation", f"generation (`sample`, {n_new} rows)"),
+            ("fit", "whole `fit_resample`"),
+        ):
+            gflop = matmul_flops(calls[phase]) / 1e9
+            rows.append(
+                (
+                    label,
+                    f"{gflop:.2f}",
+                    f"{seconds[phase]:.3f}",
+                    f"{gflop / seconds[phase]:.1f}",
+                    f"{gflop / own[phase]:.1f}",
+                    f"{own[phase] / seconds[phase]:.0%}",
+                )
+            )
+        profile_rows, profiled, n_aten = profile_joint_epochs(
+            sampler, 20 if args.quick else 50
+        )
+        joint_epoch = seconds["joint"] / n_epochs["joint"]
+        show(
+            "8. A default fit against the matmul peak at its own shapes",
+            _table(
+                [
+                    "phase",
+                    "matmul GFLOP",
+                    "seconds",
+                    "GFLOP/s",
+                    "peak at own shapes (GFLOP/s)",
+                    "fraction of that peak",
+                ],
+                rows,
+            )
+            + f"\n\n`CycleGANOversampler(source=TESS, random_state=0)` on EmoDB "
+            f"IS09 ({k} classes, {d} features, one batch of {b} rows per class and "
+            f"epoch), fast preset, `n_threads={sampler.n_threads}` (this "
+            f"process's threads, also those of the peak); medians of "
+            f"{2 if args.quick else 3} fits.  Pre-training and joint training "
+            "are wall time between epoch ends, all callbacks included; "
+            "`whole fit_resample` adds scaling, setup, the diversity check and "
+            "generation.  The peak at own shapes times each matmul of the phase "
+            "(forward `baddbmm`, weight- and input-gradient `bmm`, the "
+            "classifier's single group) alone in a tight loop; the fraction is "
+            "those matmuls' time over the phase's time.  1-minute load average "
+            f"after the fits: {Path('/proc/loadavg').read_text().split()[0]}."
+            "\n\nWhere a joint epoch goes (`torch.profiler`, self CPU time, "
+            f"{20 if args.quick else 50} more joint epochs of the same net; "
+            f"{profiled * 1e3:.1f} ms per epoch under the profiler against "
+            f"{joint_epoch * 1e3:.1f} ms without; {n_aten:,.0f} `aten::` op "
+            "calls per epoch, nested ones included):\n\n"
+            + _table(
+                ["op", "calls per epoch", "ms per epoch", "share of the epoch"],
+                [
+                    (
+                        name,
+                        "" if np.isnan(n) else f"{n:.0f}",
+                        f"{ms:.2f}",
+                        f"{ms / profiled / 1e3:.0%}",
+                    )
+                    for name, n, ms in profile_rows
+                ],
+            ),
+        )
+
+    if "loso" not in args.skip and (DATA / "emodb_is09.csv.gz").exists():
+        epochs = 30 if args.quick else 0
+        results, limit = loso(epochs)
+        folds = {r["folds"] for r in results.values()} - {None}
+        show(
+            "9. Leave-one-speaker-out cross-validation on EmoDB",
+            _table(
+                [
+                    "n_threads",
+                    "n_jobs",
+                    "wall seconds",
+                    "UAR",
+                    "1-minute load before",
+                ],
+                [
+                    (
+                        '"auto"' if policy == "auto" else "None (torch's default)",
+                        n_jobs,
+                        f"> {limit} (stopped)"
+                        if r["seconds"] is None
+                        else f"{r['seconds']:.1f}",
+                        "" if r["uar"] is None else f"{r['uar']:.3f}",
+                        r["load"],
+                    )
+                    for (policy, n_jobs), r in results.items()
+                ],
+            )
+            + f"\n\n`cross_val_score(make_pipeline(CycleGANOversampler(source=TESS, "
+            f"random_state=0), StandardScaler(), MLPClassifier(random_state=0)), "
+            f"groups=speaker, cv=LeaveOneGroupOut())` on EmoDB IS09, four classes, "
+            f"{', '.join(map(str, folds))} folds, "
+            f"{'fast preset' if not epochs else f'{epochs} + {epochs} epochs'}; "
+            "each run a fresh process without `OMP_NUM_THREADS` and the like, as "
+            "a user's Python starts.",
         )
 
     return None

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, Checkpoint
+from skorch.callbacks import Callback, Checkpoint, PrintLog
 
 __all__ = [
     "CheckpointError",
@@ -19,6 +19,7 @@ __all__ = [
     "StepDecay",
     "EpochProgress",
     "EpochSeed",
+    "QuietPrintLog",
     "TrainingCheckpoint",
     "TrainingInterruptedWarning",
 ]
@@ -130,9 +131,27 @@ class EpochSeed(Callback):
         torch_seed, batch_seed = np.random.SeedSequence(
             [int(self.seed), len(net.history)]
         ).generate_state(2)
-        torch.manual_seed(int(torch_seed))
+        # Only the generators this net draws from: ``torch.manual_seed`` also
+        # queues the seeding of every other backend with a stack trace, 0.7 ms
+        # a call, 5-9 % of a fast-preset epoch.
+        torch.default_generator.manual_seed(int(torch_seed))
+        if str(net.device).startswith("cuda"):
+            torch.cuda.manual_seed_all(int(torch_seed))
         if dataset_train is not None and hasattr(dataset_train, "rng"):
             dataset_train.rng = np.random.default_rng(batch_seed)
+
+
+class QuietPrintLog(PrintLog):
+    """skorch's ``PrintLog``, formatting the epoch's row only when it prints it.
+
+    ``PrintLog`` tabulates every epoch even at ``verbose=0`` and drops the
+    text afterwards: 0.6 ms an epoch, 4-8 % of a fast-preset epoch.
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.sink is print and not net.verbose:
+            return
+        super().on_epoch_end(net, **kwargs)
 
 
 class TrainingCheckpoint(Checkpoint):

@@ -13,9 +13,9 @@ the auxiliary classifier); each covers the stacked weights of every class.
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import EpochTimer, PassthroughScoring
 
-from ._callbacks import DivergenceGuard, StepDecay
+from ._callbacks import DivergenceGuard, QuietPrintLog, StepDecay
 from ._data import CycleGANData, EpochBatches
 from ._losses import CycleGANLoss
 from ._modules import CycleGANModule
@@ -115,7 +115,7 @@ class CycleGANNet(NeuralNet):
             ],
             ("lr_decay", StepDecay(self.lr_decay_every, self.lr_decay)),
             ("divergence_guard", DivergenceGuard()),
-            ("print_log", PrintLog(keys_ignored=["train_batch_count", "phase"])),
+            ("print_log", QuietPrintLog(keys_ignored=["train_batch_count", "phase"])),
         ]
 
     @property
