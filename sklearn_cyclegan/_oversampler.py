@@ -240,9 +240,11 @@ class CycleGANOversampler(BaseOverSampler):
         CPU threads for torch and BLAS during ``fit_resample``, ``sample`` and
         ``transfer``; the caller's settings are restored afterwards.  "auto"
         takes the cores this process may use (affinity and cgroup quota) less
-        those busy with other runnable tasks, at least 1, so that concurrent
-        fits do not oversubscribe the CPU; None leaves the thread settings as
-        they are.  See ``docs/performance.md``.
+        those busy with other runnable tasks, at least 1 and at most torch's
+        thread count at the call (so ``OMP_NUM_THREADS``, joblib's limits in
+        worker processes and ``torch.set_num_threads`` still hold), so that
+        concurrent fits do not oversubscribe the CPU; None leaves the thread
+        settings as they are.  See ``docs/performance.md``.
 
     verbose : int, default=0
         0 silent, 1 a progress bar over epochs, 2 skorch's per-epoch table.

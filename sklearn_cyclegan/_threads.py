@@ -34,17 +34,25 @@ def running_processes():
         return None
 
 
+# torch's thread count when the running fit began: "auto" never goes above
+# it, so the limits of the environment (OMP_NUM_THREADS, joblib's one thread
+# per worker process, the caller's torch.set_num_threads) hold.  One fit runs
+# at a time per process (_TORCH_STATE), so one value suffices.
+_ceiling = None
+
+
 def resolve_threads(n_threads, own=1):
     """Number of threads to use for ``n_threads`` ("auto" or a positive int).
 
-    "auto" gives the cores not already busy with other runnable tasks; ``own``
-    is how many of the runnable tasks are this process's threads.  OpenMP
-    threads spin while waiting for each other, so more threads than free
-    cores costs far more than it gains.
+    "auto" gives the cores not already busy with other runnable tasks, at most
+    torch's thread count when the fit began; ``own`` is how many of the
+    runnable tasks are this process's threads.  OpenMP threads spin while
+    waiting for each other, so more threads than free cores costs far more
+    than it gains.
     """
     if n_threads != "auto":
         return int(n_threads)
-    cores = available_cores()
+    cores = min(available_cores(), _ceiling or torch.get_num_threads())
     running = running_processes()
     if running is None:
         return cores
@@ -58,18 +66,22 @@ class limit_threads:
         self.n_threads = n_threads
 
     def __enter__(self):
+        global _ceiling
         if self.n_threads is None:  # leave the caller's settings alone
             self._blas = None
             return torch.get_num_threads()
-        n = resolve_threads(self.n_threads)
         self._torch = torch.get_num_threads()
+        self._outer, _ceiling = _ceiling, _ceiling or self._torch
+        n = resolve_threads(self.n_threads)
         torch.set_num_threads(n)
         self._blas = threadpool_limits(limits=n)
         return n
 
     def __exit__(self, *exc):
+        global _ceiling
         if self._blas is None:
             return
+        _ceiling = self._outer
         self._blas.restore_original_limits()
         torch.set_num_threads(self._torch)
 
