@@ -470,8 +470,11 @@ class CycleGANOversampler(BaseOverSampler):
             y = y.to_numpy()
         self._integer_columns = integer_columns(X)
         if self._categorical is None:
+            # sample() and transfer() return X's dtypes, as fit_resample does.
+            dtypes = getattr(X, "dtypes", None)
             X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept_sparse)
             check_exact_integers(X, "X")
+            self._dtypes = dtypes if isinstance(dtypes, pd.Series) else X.dtype
             return X, y, binarize_y
         # The numeric checks run on the encoding; the names and width are X's own.
         _, y, binarize_y = super()._check_X_y(
@@ -989,11 +992,17 @@ class CycleGANOversampler(BaseOverSampler):
         return self._categorical.inverse_transform(X)
 
     def _wrap(self, X):
+        if getattr(self, "_categorical", None) is not None:
+            if not hasattr(self, "feature_names_in_"):
+                return X
+            return self._categorical.frame(X, self.feature_names_in_)
+        dtypes = getattr(self, "_dtypes", None)  # None: pickled by 0.1.0
         if not hasattr(self, "feature_names_in_"):
-            return X
-        if getattr(self, "_categorical", None) is None:
-            return pd.DataFrame(X, columns=self.feature_names_in_)
-        return self._categorical.frame(X, self.feature_names_in_)
+            return X if dtypes is None else X.astype(dtypes, copy=False)
+        frame = pd.DataFrame(X, columns=self.feature_names_in_)
+        if dtypes is None:
+            return frame
+        return frame.astype(dict(zip(self.feature_names_in_, dtypes)))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

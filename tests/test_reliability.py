@@ -671,3 +671,20 @@ def test_transfer_beyond_the_fitted_range_is_clipped_not_nan(imbalanced):
     out = sampler.transfer(X * 1e6, sampler.classes_[0])
     assert np.isfinite(out).all()
     assert (out >= X.min(axis=0)).all() and (out <= X.max(axis=0)).all()
+
+
+def test_sample_and_transfer_return_the_dtypes_of_X(imbalanced):
+    X, y = imbalanced
+    frame = pd.DataFrame(np.round(X * 10), columns=[f"f{i}" for i in range(X.shape[1])])
+    frame = frame.astype({"f0": "int64", "f1": "int32", "f2": "float32"})
+    frame["f3"] = frame["f3"] > 0
+    for data in (frame, frame.to_numpy(dtype=np.int64)):
+        sampler = CycleGANOversampler(random_state=0, **SHORT)
+        X_res, _ = sampler.fit_resample(data, y)
+        X_new, _ = sampler.sample(3)
+        moved = sampler.transfer(data, sampler.classes_[0])
+        if isinstance(data, pd.DataFrame):
+            pd.testing.assert_series_equal(X_new.dtypes, X_res.dtypes)
+            pd.testing.assert_series_equal(moved.dtypes, X_res.dtypes)
+        else:
+            assert X_new.dtype == moved.dtype == X_res.dtype == np.int64
