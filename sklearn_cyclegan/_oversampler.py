@@ -36,7 +36,7 @@ from ._early_stopping import (
     split_validation,
 )
 from ._interpolation import class_interpolations
-from ._io import read_source
+from ._io import is_table, read_source, stream_table, table_columns
 from ._net import CycleGANNet
 from ._presets import PRESETS
 from ._scaling import SourceRows, TargetScaler
@@ -536,7 +536,14 @@ class CycleGANOversampler(BaseOverSampler):
         if source is None:
             return X
         if isinstance(source, (str, os.PathLike)):
-            source = read_source(source)
+            if is_table(source) and getattr(self, "_categorical", None) is None:
+                # Streamed into a memory map, as large as it may be; the header
+                # picks X's columns as a DataFrame source's would.
+                header = pd.DataFrame(columns=table_columns(source))
+                columns = list(self._columns_of_X(header, "source").columns)
+                source = stream_table(source, columns)
+            else:
+                source = read_source(source)
         if sp.issparse(source):
             raise TypeError("source must be dense; convert it with source.toarray().")
         source = self._encoded(self._columns_of_X(source, "source"), "source")
@@ -775,7 +782,9 @@ class CycleGANOversampler(BaseOverSampler):
             # Hashing a large file would cost a pass over it; its identity will do.
             digest.update(repr((self._source.stamp, source.shape)).encode())
         else:
-            digest.update(np.ascontiguousarray(source).tobytes())
+            # In blocks: a streamed table source must not be copied whole.
+            for start in range(0, source.shape[0], 4096):
+                digest.update(np.ascontiguousarray(source[start : start + 4096]).data)
         # Not what only changes how or where it runs, nor the callbacks
         # (resuming adds LoadInitState).
         skip = {"callbacks", "verbose", "n_threads", "device", "source"}

@@ -43,7 +43,10 @@ def file_stamp(array):
     # A memmap's copy is a memmap too, but without a file behind it.
     if not isinstance(array, np.memmap) or array.filename is None:
         return None
-    stat = os.stat(array.filename)
+    try:
+        stat = os.stat(array.filename)
+    except FileNotFoundError:
+        return None  # an unlinked temporary file: nobody else can change it
     return (array.filename, stat.st_size, stat.st_mtime_ns)
 
 

@@ -495,11 +495,13 @@ def _read_source(path):
     if path is None:
         return None
     path = Path(path)
-    if path.suffix == ".npy":
-        if not path.is_file():
-            raise CLIError(f"cannot read source {path}: no such file")
-        return str(path)  # the sampler memory-maps it; clones stay cheap
-    return read_table(path, "source")
+    if path.suffix != ".npy":
+        table_format(path)  # an unknown suffix is refused before training
+    if not path.is_file():
+        raise CLIError(f"cannot read source {path}: no such file")
+    # The sampler memory-maps a .npy file and streams a table into a memory
+    # map (both read chunk by chunk), so a source may exceed memory.
+    return str(path)
 
 
 # -- extract -------------------------------------------------------------------

@@ -97,6 +97,42 @@ def test_table_path_source(tmp_path, imbalanced, source, name):
     pd.testing.assert_frame_equal(X_call, X_array, rtol=1e-6)
 
 
+def test_table_source_is_streamed_in_chunks(tmp_path, imbalanced, source, monkeypatch):
+    # Memory stays bounded by a chunk: the rows reach a temporary memory map
+    # a few at a time, and no file is left behind.
+    from sklearn_cyclegan import _io
+
+    monkeypatch.setattr(_io, "STREAM_ROWS", 16)
+    monkeypatch.setattr(_io.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    X, y = imbalanced
+    columns = [f"f{i}" for i in range(6)]
+    frame = pd.DataFrame(source, columns=columns).assign(label="x", file="a.wav")
+    frame.to_csv(tmp_path / "source.csv", index=False)
+    X_df = pd.DataFrame(X, columns=columns[::-1])  # X's order, not the file's
+    seen = []
+    chunks = _io._chunks
+    monkeypatch.setattr(
+        _io, "_chunks", lambda *a: (seen.append(len(c)) or c for c in chunks(*a))
+    )
+    sampler = fast_sampler(source=str(tmp_path / "source.csv"))
+    X_path, _ = sampler.fit_resample(X_df, y)
+    assert isinstance(sampler._source.source, np.memmap)
+    assert max(seen) == 16 and sum(seen) == len(source)
+    assert list((tmp_path / "tmp").iterdir()) == []
+    X_frame, _ = fast_sampler(source=frame[columns[::-1]]).fit_resample(X_df, y)
+    pd.testing.assert_frame_equal(X_path, X_frame)
+
+
+def test_non_numeric_table_source_columns_are_named(tmp_path, imbalanced, source):
+    X, y = imbalanced
+    frame = pd.DataFrame(source[:, :5]).assign(speaker="a")
+    frame.to_csv(tmp_path / "source.csv", index=False)
+    with pytest.warns(UserWarning, match="matched to X's by position"):
+        with pytest.raises(ValueError, match=r"column\(s\) \['speaker'\] are not"):
+            fast_sampler(source=str(tmp_path / "source.csv")).fit_resample(X, y)
+
+
 def test_unknown_source_file_type_is_named(imbalanced, tmp_path):
     X, y = imbalanced
     for name in ("source.xlsx", "source.npz"):
