@@ -90,9 +90,8 @@ class EpochProgress(Callback):
     def on_train_begin(self, net, **kwargs):
         from tqdm.auto import tqdm
 
-        total = net.pretrain_epochs + net.max_epochs
         self.bar_ = tqdm(
-            total=total,
+            total=net.total_epochs,
             initial=len(net.history),
             desc="CycleGAN",
             unit="epoch",
@@ -221,7 +220,7 @@ class TrainingCheckpoint(Checkpoint):
 
     def _due(self, net):
         epoch = len(net.history)
-        if epoch >= net.pretrain_epochs + net.max_epochs:
+        if epoch >= net.total_epochs:
             return True
         if self.every != "auto":
             return epoch % self.every == 0

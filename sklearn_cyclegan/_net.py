@@ -119,6 +119,11 @@ class CycleGANNet(NeuralNet):
         ]
 
     @property
+    def total_epochs(self):
+        """Epochs of a full fit: pre-training, then joint training."""
+        return self.pretrain_epochs + self.max_epochs
+
+    @property
     def phase_(self):
         """``'pretrain'`` or ``'joint'``, from the current epoch number."""
         return "pretrain" if len(self.history) <= self.pretrain_epochs else "joint"
@@ -176,7 +181,7 @@ class CycleGANNet(NeuralNet):
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         if epochs is None:
-            epochs = max(self.pretrain_epochs + self.max_epochs - len(self.history), 0)
+            epochs = max(self.total_epochs - len(self.history), 0)
         return super().fit_loop(X, y, epochs=epochs, **fit_params)
 
     # -- training --------------------------------------------------------------

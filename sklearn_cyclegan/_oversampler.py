@@ -816,7 +816,7 @@ class CycleGANOversampler(BaseOverSampler):
         return SourceRows(pools, scaler=scaler, n_groups=n_classes)
 
     def _warn_if_interrupted(self):
-        planned = self.net_.pretrain_epochs + self.net_.max_epochs
+        planned = self.net_.total_epochs
         done = len(self.history_)
         stopped_early = done > 0 and self.history_[-1].get("stopped_early", False)
         if done < planned and not stopped_early:
