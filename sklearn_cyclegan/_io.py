@@ -66,13 +66,11 @@ def read_source(path):
         if not path.is_file():
             raise TableError(f"cannot read source {path}: no such file")
         return np.load(path, mmap_mode="r", allow_pickle=False)
-    try:
-        table_format(path)
-    except TableError:
+    if not is_table(path):
         raise TableError(
             f"{path}: unknown source type; use .npy (memory-mapped), .csv, .tsv "
             "or .parquet (CSV may be compressed, e.g. .csv.gz)"
-        ) from None
+        )
     return read_table(path, "source")
 
 

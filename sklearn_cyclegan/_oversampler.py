@@ -39,7 +39,7 @@ from ._interpolation import class_interpolations
 from ._io import is_table, read_source, stream_table, table_columns
 from ._net import CycleGANNet
 from ._presets import PRESETS
-from ._scaling import SourceRows, TargetScaler
+from ._scaling import SourceRows, TargetScaler, iter_chunks
 from ._threads import AdaptThreads, thread_limited
 from ._validation import (
     check_exact_integers,
@@ -782,9 +782,9 @@ class CycleGANOversampler(BaseOverSampler):
             # Hashing a large file would cost a pass over it; its identity will do.
             digest.update(repr((self._source.stamp, source.shape)).encode())
         else:
-            # In blocks: a streamed table source must not be copied whole.
-            for start in range(0, source.shape[0], 4096):
-                digest.update(np.ascontiguousarray(source[start : start + 4096]).data)
+            # In chunks: a streamed table source must not be copied whole.
+            for chunk in iter_chunks(source):
+                digest.update(np.ascontiguousarray(chunk).data)
         # Not what only changes how or where it runs, nor the callbacks
         # (resuming adds LoadInitState).
         skip = {"callbacks", "verbose", "n_threads", "device", "source"}

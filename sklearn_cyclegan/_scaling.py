@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from sklearn.preprocessing import MinMaxScaler
 
-__all__ = ["TargetScaler", "SourceRows", "file_stamp", "release_pages"]
+__all__ = ["TargetScaler", "SourceRows", "file_stamp", "iter_chunks", "release_pages"]
 
 # Rows per chunk when streaming a memory-mapped source (about 16 MB of float64
 # at the paper's 1582 features).
@@ -50,7 +50,7 @@ def file_stamp(array):
     return (array.filename, stat.st_size, stat.st_mtime_ns)
 
 
-def _iter_chunks(array, chunk_rows=CHUNK_ROWS):
+def iter_chunks(array, chunk_rows=CHUNK_ROWS):
     for start in range(0, array.shape[0], chunk_rows):
         yield np.asarray(array[start : start + chunk_rows])
         release_pages(array)
@@ -79,7 +79,7 @@ class SourceRows:
         self.n_groups = n_groups
         if scaler is None:
             scaler = MinMaxScaler()
-            for chunk in _iter_chunks(source):
+            for chunk in iter_chunks(source):
                 if not np.isfinite(chunk).all():
                     raise ValueError(f"Input {name} contains NaN or infinity.")
                 scaler.partial_fit(chunk)
