@@ -14,8 +14,9 @@ import warnings
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
+from .exceptions import ModeCollapseWarning
+
 __all__ = [
-    "ModeCollapseWarning",
     "COLLAPSE_THRESHOLD",
     "diversity_ratios",
     "warn_if_collapsed",
@@ -28,10 +29,6 @@ COLLAPSE_THRESHOLD = 0.1
 
 #: Rows per class the check looks at, so it stays cheap on large classes.
 MAX_ROWS = 1000
-
-
-class ModeCollapseWarning(UserWarning):
-    """The synthetic rows of a class are far less diverse than its real rows."""
 
 
 def mean_nn_distance(rows):

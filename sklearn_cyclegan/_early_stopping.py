@@ -15,7 +15,12 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback, EarlyStopping
 
-__all__ = ["ValidationDistance", "JointEarlyStopping", "split_validation"]
+__all__ = [
+    "JointEarlyStopping",
+    "ValidationDistance",
+    "hold_out",
+    "split_validation",
+]
 
 # Source rows pushed through the generators per validation; enough for 101
 # quantiles, small enough to cost less than a training batch.
@@ -120,3 +125,41 @@ class JointEarlyStopping(EarlyStopping):
         except KeyboardInterrupt:
             net.history.record("stopped_early", True)
             raise
+
+
+def hold_out(X_scaled, y_encoded, source, fraction, seed, min_train):
+    """Split off early stopping's validation rows and its fixed source rows.
+
+    Parameters
+    ----------
+    X_scaled : ndarray of shape (n_samples, n_features)
+        The scaled training rows.
+    y_encoded : ndarray of shape (n_samples,)
+        Class index of each row.
+    source : SourceRows
+        The source the generators translate.
+    fraction : float
+        Share of each class's rows held back.
+    seed : int
+        Seeds the choice of rows.
+    min_train : int
+        Rows each class must keep for training.
+
+    Returns
+    -------
+    train : ndarray of bool of shape (n_samples,)
+        The rows to train on.
+    validation : tuple
+        ``ValidationDistance``'s arguments: held-back rows per class and the
+        source rows the generators translate at each check.
+    """
+    n_classes = int(y_encoded.max()) + 1
+    rng = np.random.default_rng([seed, 2])
+    train = ~split_validation(y_encoded, n_classes, fraction, rng, min_train)
+    picks = rng.choice(
+        source.n_rows, min(source.n_rows, VALIDATION_SOURCE_ROWS), replace=False
+    )
+    if source.n_groups is not None:
+        picks = np.stack([source.offset(k) + picks for k in range(n_classes)])
+    held = [X_scaled[~train & (y_encoded == k)] for k in range(n_classes)]
+    return train, (held, source.take(picks))

@@ -6,15 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .exceptions import TableError
+
 # Rows per chunk when streaming a table source into a memory map: about 50 MB
 # of float64 at the paper's 1582 features.
 STREAM_ROWS = 4096
 
 TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-
-
-class TableError(ValueError):
-    """A table path that cannot be read, reported as one line by the CLI."""
 
 
 def table_format(path):

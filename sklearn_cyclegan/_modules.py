@@ -211,11 +211,6 @@ class CycleGANModule(nn.Module):
             n_classes, classifier_hidden, classifier_dropout, groups=1
         )
 
-    def generator_parameters(self):
-        """Parameters trained by the generator optimiser (G, F and C)."""
-        for part in (self.generator, self.inverse, self.classifier):
-            yield from part.parameters()
-
     def discriminator_parameters(self):
         for part in (self.discriminator_target, self.discriminator_source):
             yield from part.parameters()

@@ -34,8 +34,12 @@ def _numeric():
 
 def _numeric_source():
     X, y = make_classification(
-        n_samples=200, n_features=6, n_informative=3, n_classes=3,
-        weights=[0.6, 0.3, 0.1], random_state=1,
+        n_samples=200,
+        n_features=6,
+        n_informative=3,
+        n_classes=3,
+        weights=[0.6, 0.3, 0.1],
+        random_state=1,
     )
     source = np.random.default_rng(2).normal(size=(150, 6))
     # Every option that left the constructor, set away from its default.
@@ -55,8 +59,9 @@ def _numeric_source():
 
 
 def _paper_pooled():
-    X, y = make_classification(n_samples=120, n_features=5, random_state=3,
-                               weights=[0.7, 0.3])
+    X, y = make_classification(
+        n_samples=120, n_features=5, random_state=3, weights=[0.7, 0.3]
+    )
     params = {
         **SMALL,
         "preset": "paper",
