@@ -80,24 +80,7 @@ def column_indices(X, categorical_features):
                 f"range for X with {n_columns} columns."
             )
         return np.unique(values % n_columns)
-    if values.dtype.kind not in "OU":
-        raise ValueError(
-            "categorical_features must hold column indices (int), names (str) or "
-            f"a boolean mask; got dtype {values.dtype}."
-        )
-    if names is None:
-        raise ValueError(
-            f"categorical_features names columns ({values.tolist()[:5]}), but X "
-            f"is a {type(X).__name__} without column names; pass a DataFrame or "
-            "give column indices."
-        )
-    missing = [v for v in values.tolist() if v not in names]
-    if missing:
-        raise ValueError(
-            f"categorical_features names column(s) {missing[:5]} that X lacks "
-            f"(columns: {[str(c) for c in names[:8]]})."
-        )
-    return np.unique(names.get_indexer(values))
+    return _named_indices(X, names, values)
 
 
 class CategoricalColumns:
@@ -236,6 +219,28 @@ class CategoricalColumns:
         if self.dtypes_ is None:
             return frame
         return frame.astype(dict(zip(columns, self.dtypes_, strict=True)))
+
+
+def _named_indices(X, names, values):
+    """Indices of the columns ``values`` names, or why they cannot be found."""
+    if values.dtype.kind not in "OU":
+        raise ValueError(
+            "categorical_features must hold column indices (int), names (str) or "
+            f"a boolean mask; got dtype {values.dtype}."
+        )
+    if names is None:
+        raise ValueError(
+            f"categorical_features names columns ({values.tolist()[:5]}), but X "
+            f"is a {type(X).__name__} without column names; pass a DataFrame or "
+            "give column indices."
+        )
+    missing = [v for v in values.tolist() if v not in names]
+    if missing:
+        raise ValueError(
+            f"categorical_features names column(s) {missing[:5]} that X lacks "
+            f"(columns: {[str(c) for c in names[:8]]})."
+        )
+    return np.unique(names.get_indexer(values))
 
 
 def _columns(X, indices):

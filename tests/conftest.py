@@ -17,11 +17,19 @@ torch.set_num_threads(1)
 # Small networks and few epochs: enough to exercise every code path.
 FAST = {
     "generator_hidden": (16,),
-    "discriminator_hidden": (16,),
-    "classifier_hidden": (8,),
     "pretrain_epochs": 2,
     "max_epochs": 2,
+    "net_params": {
+        "module__discriminator_hidden": (16,),
+        "module__classifier_hidden": (8,),
+    },
 }
+
+
+def fast_net(**net_params):
+    """``FAST``'s ``net_params`` with more options, as a keyword argument."""
+    return {"net_params": {**FAST["net_params"], **net_params}}
+
 
 EMOTIONS = ["anger", "happy", "neutral", "sad"]
 

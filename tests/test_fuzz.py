@@ -23,8 +23,10 @@ from .conftest import assert_resampled
 
 TINY = {
     "generator_hidden": (2,),
-    "discriminator_hidden": (2,),
-    "classifier_hidden": (2,),
+    "net_params": {
+        "module__discriminator_hidden": (2,),
+        "module__classifier_hidden": (2,),
+    },
     "pretrain_epochs": 1,
     "max_epochs": 1,
     "batch_size": 8,
