@@ -5,12 +5,19 @@ while generating, ``check_generated`` refuses rows of a diverged network.
 """
 
 import os
+from numbers import Integral
 
 import numpy as np
 
 from .exceptions import DivergenceError
 
-__all__ = ["check_generated", "check_output_size", "generate", "shifts_source"]
+__all__ = [
+    "check_generated",
+    "check_output_size",
+    "generate",
+    "sample_counts",
+    "shifts_source",
+]
 
 # Source rows per class pushed through the generators at once: large enough
 # that each layer is one long, efficient matmul, small enough that a chunk of
@@ -118,3 +125,31 @@ def check_generated(rows):
             "losses stayed finite. Lower the learning rate (lr) or try another "
             "random_state."
         )
+
+
+def sample_counts(n_samples, classes, fitted):
+    """``sample``'s request as ``{class: n_rows}``, checked against ``fitted``."""
+    if isinstance(n_samples, dict):
+        counts = dict(n_samples)
+        bad = {
+            c: n
+            for c, n in counts.items()
+            if isinstance(n, bool) or not isinstance(n, Integral) or n < 0
+        }
+        if bad:
+            raise ValueError(
+                f"n_samples must map classes to non-negative ints; got {bad!r}."
+            )
+    else:
+        if not isinstance(n_samples, Integral) or n_samples < 0:
+            raise ValueError(
+                f"n_samples must be a non-negative int or a dict, got {n_samples!r}."
+            )
+        wanted = fitted if classes is None else np.asarray(classes)
+        counts = {c: int(n_samples) for c in wanted}
+    unknown = [c for c in counts if c not in set(fitted.tolist())]
+    if unknown:
+        raise ValueError(
+            f"Unknown classes {unknown}; the sampler was fitted on {fitted.tolist()}."
+        )
+    return counts

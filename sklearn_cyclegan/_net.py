@@ -20,7 +20,7 @@ from ._data import CycleGANData, EpochBatches
 from ._losses import CycleGANLoss
 from ._modules import CycleGANModule
 
-__all__ = ["CycleGANNet"]
+__all__ = ["CycleGANNet", "seeded_torch"]
 
 # Devices with a fused Adam kernel: CUDA since torch 2.0, CPU since 2.4.
 _TORCH_VERSION = tuple(int(part) for part in torch.__version__.split(".")[:2])
@@ -310,3 +310,23 @@ def _fusable(optimizer, kwargs, module):
         p.is_floating_point() and p.device.type in FUSED_DEVICES
         for p in module.parameters()
     )
+
+
+class seeded_torch:
+    """Seed torch's global generators for a block, restoring them afterwards.
+
+    Dropout and weight initialisation draw from the global generator; forking
+    it keeps the user's own torch random state untouched.
+    """
+
+    def __init__(self, seed, device):
+        devices = [torch.device(device)] if str(device).startswith("cuda") else []
+        self._fork = torch.random.fork_rng(devices=devices)
+        self.seed = int(seed)
+
+    def __enter__(self):
+        self._fork.__enter__()
+        torch.manual_seed(self.seed)
+
+    def __exit__(self, *exc):
+        return self._fork.__exit__(*exc)

@@ -21,15 +21,21 @@ from ._data import CycleGANData
 from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
 from ._docstrings import rst_to_markdown
 from ._early_stopping import JointEarlyStopping, ValidationDistance, hold_out
-from ._generation import check_output_size, generate
+from ._generation import check_output_size, generate, sample_counts
 from ._layout import ColumnLayout
-from ._net import CycleGANNet
+from ._net import CycleGANNet, seeded_torch
 from ._presets import NET_KEYS, PRESETS, interpolates, net_options
 from ._routing import warn_if_pipeline_dropped_params, warn_if_sliced
 from ._scaling import TargetScaler
 from ._source import columns_of_X, resolve_source
 from ._threads import AdaptThreads, thread_limited
-from ._validation import check_exact_integers, check_float32_range, check_labels
+from ._validation import (
+    check_classes,
+    check_device,
+    check_exact_integers,
+    check_float32_range,
+    check_labels,
+)
 from .exceptions import TrainingInterruptedWarning
 
 __all__ = ["CycleGANOversampler"]
@@ -380,40 +386,6 @@ class CycleGANOversampler(BaseOverSampler):
 
     fit.__doc__ = BaseOverSampler.fit.__doc__
 
-    def _check_classes(self, y):
-        classes, y_encoded, counts = np.unique(
-            y, return_inverse=True, return_counts=True
-        )
-        if len(classes) < 2:
-            raise ValueError(
-                "CycleGANOversampler needs at least 2 classes; y has "
-                f"{len(classes)} class."
-            )
-        small = counts < MIN_CLASS_ROWS
-        if small.any():
-            detail = ", ".join(
-                f"{c!r}: {n}" for c, n in zip(classes[small], counts[small])
-            )
-            raise ValueError(
-                f"Every class needs at least {MIN_CLASS_ROWS} rows to train its "
-                "CycleGAN; "
-                f"too few rows in class {detail}."
-            )
-        return classes, y_encoded
-
-    def _check_device(self):
-        device = (
-            "cuda"
-            if self.device == "auto" and torch.cuda.is_available()
-            else self.device
-        )
-        device = "cpu" if device == "auto" else device
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} was asked for, but CUDA is not available."
-            )
-        return device
-
     # -- fitting ---------------------------------------------------------------
 
     def _callbacks(self, seed, validation):
@@ -491,10 +463,10 @@ class CycleGANOversampler(BaseOverSampler):
     def _fit_resample(self, X, y, source=None):
         # Validate.
         X_given, X = X, self.layout_.transform(X, "X")
-        self.classes_, y_encoded = self._check_classes(y)
+        self.classes_, y_encoded = check_classes(y, MIN_CLASS_ROWS)
         n_classes = len(self.classes_)
         check_output_size(len(X) + sum(self.sampling_strategy_.values()), X.shape[1])
-        self.device_ = self._check_device()
+        self.device_ = check_device(self.device)
         source = self.source if source is None else source
         interpolated = interpolates(self.preset, source is not None)
         random_state = check_random_state(self.random_state)
@@ -543,7 +515,7 @@ class CycleGANOversampler(BaseOverSampler):
             self.net_.fingerprint_ = fingerprint(
                 X, y_encoded, self._source, self.get_params(deep=False)
             )
-        with _seeded_torch(torch_seed, self.device_):
+        with seeded_torch(torch_seed, self.device_):
             self.net_.fit(data)
         self.history_ = self.net_.history
         self._warn_if_interrupted()
@@ -595,8 +567,6 @@ class CycleGANOversampler(BaseOverSampler):
             self.net_, self._source, self._target_scaler, self.classes_, counts, rng
         )
 
-    # -- drawing from a fitted sampler ----------------------------------------
-
     @thread_limited
     def sample(self, n_samples, *, classes=None, random_state=None):
         """Draw synthetic rows only, without the original data.
@@ -617,7 +587,7 @@ class CycleGANOversampler(BaseOverSampler):
         y_synthetic : ndarray of shape (n_rows,)
         """
         check_is_fitted(self, "net_")
-        counts = self._sample_counts(n_samples, classes)
+        counts = sample_counts(n_samples, classes, self.classes_)
         check_output_size(sum(counts.values()), self.n_features_in_)
         if random_state is None:
             rng = np.random.default_rng(self._sample_seed)
@@ -625,35 +595,6 @@ class CycleGANOversampler(BaseOverSampler):
             rng = np.random.default_rng(check_random_state(random_state).randint(2**31))
         X_new, y_new = self._generate(counts, rng)
         return self.layout_.wrap(self.layout_.inverse_transform(X_new)), y_new
-
-    def _sample_counts(self, n_samples, classes):
-        """``sample``'s request as ``{class: n_rows}``, checked."""
-        if isinstance(n_samples, dict):
-            counts = dict(n_samples)
-            bad = {
-                c: n
-                for c, n in counts.items()
-                if isinstance(n, bool) or not isinstance(n, Integral) or n < 0
-            }
-            if bad:
-                raise ValueError(
-                    f"n_samples must map classes to non-negative ints; got {bad!r}."
-                )
-        else:
-            if not isinstance(n_samples, Integral) or n_samples < 0:
-                raise ValueError(
-                    "n_samples must be a non-negative int or a dict, got "
-                    f"{n_samples!r}."
-                )
-            wanted = self.classes_ if classes is None else np.asarray(classes)
-            counts = {c: int(n_samples) for c in wanted}
-        unknown = [c for c in counts if c not in set(self.classes_.tolist())]
-        if unknown:
-            raise ValueError(
-                f"Unknown classes {unknown}; the sampler was fitted on "
-                f"{self.classes_.tolist()}."
-            )
-        return counts
 
     @thread_limited
     def transfer(self, X_source, target_class):
@@ -706,23 +647,3 @@ class CycleGANOversampler(BaseOverSampler):
 
 def _silent(*args, **kwargs):
     pass
-
-
-class _seeded_torch:
-    """Seed torch's global generators for a block, restoring them afterwards.
-
-    Dropout and weight initialisation draw from the global generator; forking
-    it keeps the user's own torch random state untouched.
-    """
-
-    def __init__(self, seed, device):
-        devices = [torch.device(device)] if str(device).startswith("cuda") else []
-        self._fork = torch.random.fork_rng(devices=devices)
-        self.seed = int(seed)
-
-    def __enter__(self):
-        self._fork.__enter__()
-        torch.manual_seed(self.seed)
-
-    def __exit__(self, *exc):
-        return self._fork.__exit__(*exc)

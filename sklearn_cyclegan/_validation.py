@@ -4,6 +4,7 @@ from numbers import Number
 
 import numpy as np
 import pandas as pd
+import torch
 
 
 def check_feature_types(X):
@@ -151,3 +152,31 @@ def check_labels(y):
             f"y mixes label types ({examples}); convert the labels to one type, "
             "e.g. y.astype(str)."
         )
+
+
+def check_classes(y, min_rows):
+    """The classes of ``y`` and each row's class index; at least ``min_rows`` each."""
+    classes, y_encoded, counts = np.unique(y, return_inverse=True, return_counts=True)
+    if len(classes) < 2:
+        raise ValueError(
+            f"CycleGANOversampler needs at least 2 classes; y has {len(classes)} class."
+        )
+    small = counts < min_rows
+    if small.any():
+        detail = ", ".join(f"{c!r}: {n}" for c, n in zip(classes[small], counts[small]))
+        raise ValueError(
+            f"Every class needs at least {min_rows} rows to train its "
+            "CycleGAN; "
+            f"too few rows in class {detail}."
+        )
+    return classes, y_encoded
+
+
+def check_device(device):
+    """The torch device ``device`` names; "auto" is CUDA when present."""
+    wanted = device
+    device = "cuda" if device == "auto" and torch.cuda.is_available() else device
+    device = "cpu" if device == "auto" else device
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device={wanted!r} was asked for, but CUDA is not available.")
+    return device
