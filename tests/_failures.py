@@ -1,9 +1,12 @@
-"""Helpers of the failure-mode tests: a weight poisoner, a resampling check."""
+"""Helpers of the failure-mode tests: a schedule, a weight poisoner, a check."""
 
 import torch
 from skorch.callbacks import Callback
 
-from .conftest import assert_resampled
+from .conftest import FAST, assert_resampled
+
+# A tiny schedule that still crosses from pre-training into joint training.
+SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
 
 
 class Poison(Callback):

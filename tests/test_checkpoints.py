@@ -1,7 +1,6 @@
 """Interruption and resumption: checkpoints that resume, refuse or start afresh.
 
-Split from the former tests/test_reliability.py; docs/what-can-go-wrong.md
-lists the failure modes these tests provoke.
+docs/what-can-go-wrong.md lists the failure modes these tests provoke.
 """
 
 import json
@@ -23,11 +22,7 @@ from sklearn_cyclegan import (
     TrainingCheckpoint,
 )
 
-from ._failures import check_resampled
-from .conftest import FAST
-
-# A tiny schedule that still crosses from pre-training into joint training.
-SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
+from ._failures import SHORT, check_resampled
 
 
 class InterruptAt(Callback):

@@ -1,7 +1,6 @@
 """Determinism: one seed, the same rows across processes, threads and pickles.
 
-Split from the former tests/test_reliability.py; docs/what-can-go-wrong.md
-lists the failure modes these tests provoke.
+docs/what-can-go-wrong.md lists the failure modes these tests provoke.
 """
 
 import pickle
@@ -17,10 +16,8 @@ from sklearn_cyclegan import (
     CycleGANOversampler,
 )
 
+from ._failures import SHORT
 from .conftest import FAST
-
-# A tiny schedule that still crosses from pre-training into joint training.
-SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
 
 
 def _synthetic_rows(X, y, n_threads):

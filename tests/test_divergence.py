@@ -1,7 +1,6 @@
 """Divergence and mode collapse: training that goes wrong is caught.
 
-Split from the former tests/test_reliability.py; docs/what-can-go-wrong.md
-lists the failure modes these tests provoke.
+docs/what-can-go-wrong.md lists the failure modes these tests provoke.
 """
 
 import warnings
@@ -17,11 +16,8 @@ from sklearn_cyclegan import (
 )
 from sklearn_cyclegan._diversity import COLLAPSE_THRESHOLD, diversity_ratios
 
-from ._failures import Poison, check_resampled
+from ._failures import SHORT, Poison, check_resampled
 from .conftest import FAST, fast_net
-
-# A tiny schedule that still crosses from pre-training into joint training.
-SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
 
 
 class InjectNaN(Callback):

@@ -1,7 +1,6 @@
 """Early stopping on held-back rows.
 
-Split from the former tests/test_reliability.py; docs/what-can-go-wrong.md
-lists the failure modes these tests provoke.
+docs/what-can-go-wrong.md lists the failure modes these tests provoke.
 """
 
 import warnings
@@ -17,9 +16,6 @@ from sklearn_cyclegan import (
 
 from ._failures import check_resampled
 from .conftest import FAST
-
-# A tiny schedule that still crosses from pre-training into joint training.
-SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
 
 
 def test_early_stopping_stops_on_held_back_rows_and_keeps_all_rows(imbalanced):

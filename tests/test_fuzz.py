@@ -77,43 +77,57 @@ def tables(draw, valid=False):
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     n = sum(sizes)
     X = rng.normal(size=(n, n_features)) * draw(st.sampled_from([1e-8, 1.0, 1e6]))
+    X = _as_kind(_with_special(X, special, rng), kind)
+    y_codes = np.repeat(np.arange(n_classes), sizes)
+    rng.shuffle(y_codes)
+    y = _labels(label, y_codes, n_classes)
+    as_frame = draw(st.booleans())
+    if as_frame:
+        X = pd.DataFrame(X, columns=[f"f{i}" for i in range(n_features)])
+    return X, y
+
+
+def _with_special(X, special, rng):
+    """``X`` with one odd value, a constant column or all rows alike."""
     if special == "nan" and X.size:
         X.flat[rng.integers(X.size)] = np.nan
     elif special == "inf" and X.size:
         X.flat[rng.integers(X.size)] = -np.inf
     elif special == "huge" and X.size:
         X.flat[rng.integers(X.size)] = 1e300
-    elif special == "constant" and n_features:
+    elif special == "constant" and X.shape[1]:
         X[:, 0] = 7.0
-    elif special == "duplicates" and n:
+    elif special == "duplicates" and len(X):
         X[:] = X[0]
+    return X
+
+
+def _as_kind(X, kind):
+    """``X`` in the dtype ``kind`` names."""
     if kind == "float32":
-        X = X.astype(np.float32)
-    elif kind == "int":
-        X = np.nan_to_num(X, posinf=1e9, neginf=-1e9).clip(-1e9, 1e9).astype(np.int64)
-    elif kind == "bool":
-        X = X > 0
-    elif kind == "object-num":
-        X = X.astype(object)
-    elif kind == "object-str":
-        X = X.astype(str).astype(object)
-    y_codes = np.repeat(np.arange(n_classes), sizes)
-    rng.shuffle(y_codes)
+        return X.astype(np.float32)
+    if kind == "int":
+        return (
+            np.nan_to_num(X, posinf=1e9, neginf=-1e9).clip(-1e9, 1e9).astype(np.int64)
+        )
+    if kind == "bool":
+        return X > 0
+    if kind == "object-num":
+        return X.astype(object)
+    if kind == "object-str":
+        return X.astype(str).astype(object)
+    return X
+
+
+def _labels(label, y_codes, n_classes):
+    """Labels of the type ``label`` names for class codes ``y_codes``."""
     if label == "bool" and n_classes > 2:
         label = "int"
     if label in LABELS:
-        names = LABELS[label](max(n_classes, 2))
-        y = names[y_codes]
-    elif label == "pandas-categorical":
-        y = pd.Categorical(np.array(["a", "b", "c"])[y_codes])
-    else:
-        y = pd.Series(
-            np.array(["a", "b", "c"])[y_codes], dtype="string[pyarrow]"
-        ).values
-    as_frame = draw(st.booleans())
-    if as_frame:
-        X = pd.DataFrame(X, columns=[f"f{i}" for i in range(n_features)])
-    return X, y
+        return LABELS[label](max(n_classes, 2))[y_codes]
+    if label == "pandas-categorical":
+        return pd.Categorical(np.array(["a", "b", "c"])[y_codes])
+    return pd.Series(np.array(["a", "b", "c"])[y_codes], dtype="string[pyarrow]").values
 
 
 @FUZZ

@@ -1,7 +1,6 @@
 """Input checks: nothing lost, nothing invented, bad input refused with a reason.
 
-Split from the former tests/test_reliability.py; docs/what-can-go-wrong.md
-lists the failure modes these tests provoke.
+docs/what-can-go-wrong.md lists the failure modes these tests provoke.
 """
 
 import pickle
@@ -14,11 +13,8 @@ from sklearn_cyclegan import (
     CycleGANOversampler,
 )
 
-from ._failures import Poison, check_resampled
+from ._failures import SHORT, Poison, check_resampled
 from .conftest import FAST, fast_net
-
-# A tiny schedule that still crosses from pre-training into joint training.
-SHORT = dict(FAST, pretrain_epochs=3, max_epochs=3)
 
 
 def test_dataframe_rows_labels_and_counts_are_exact(imbalanced):
