@@ -5,7 +5,7 @@ validation with scikit-learn's ``InvalidParameterError``, as for the built-in
 constraints.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import torch
 from sklearn.utils._param_validation import Options
@@ -36,23 +36,6 @@ class LayerSizes(_Predicate):
 
     def __str__(self):
         return "a sequence of positive integers"
-
-
-class AdamBetas(_Predicate):
-    """Two reals in [0, 1): Adam's ``(beta1, beta2)``."""
-
-    def is_satisfied_by(self, val):
-        return (
-            _is_sequence(val)
-            and len(val) == 2
-            and all(
-                isinstance(v, Real) and not isinstance(v, bool) and 0 <= v < 1
-                for v in val
-            )
-        )
-
-    def __str__(self):
-        return "a pair of floats in [0, 1)"
 
 
 class TorchDevice(_Predicate):
