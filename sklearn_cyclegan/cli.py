@@ -13,8 +13,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from ._callbacks import TrainingInterruptedWarning
 from ._io import TABLE_SUFFIXES, TableError, read_table, table_format
+from .exceptions import TrainingInterruptedWarning
 
 __all__ = ["main"]
 
@@ -413,7 +413,7 @@ def _augment(args):
         real, fake = X, synthetic[features]
         if sampler.categorical_features_.size:
             # The report compares numbers: categories as the sampler's one-hot.
-            real, fake = map(sampler._categorical.transform, (real, fake))
+            real, fake = map(sampler.layout_.transform, (real, fake))
         print(_short_report(real, y, fake, y_res[n:], args.seed))
 
 

@@ -62,15 +62,23 @@ def test_non_finite_generator_output_is_refused(imbalanced):
         sampler.fit_resample(X, y)
 
 
-def test_collapsed_generator_warns_and_reports_zero_diversity(imbalanced):
-    X, y = imbalanced
-    # Plain generators: zero weights map every row to one point (a residual
-    # generator with zero weights is the identity instead).
-    sampler = CycleGANOversampler(
+def _poisoned(value):
+    """A fast sampler whose generator weights all become ``value`` after training.
+
+    Its generators are plain: a residual generator with zero weights is the
+    identity instead.
+    """
+    return CycleGANOversampler(
         random_state=0,
-        callbacks=[Poison(0.0)],
+        callbacks=[Poison(value)],
         **{**FAST, **fast_net(module__residual=False)},
     )
+
+
+def test_collapsed_generator_warns_and_reports_zero_diversity(imbalanced):
+    X, y = imbalanced
+    # Zero weights map every row to one point.
+    sampler = _poisoned(0.0)
     with pytest.warns(ModeCollapseWarning, match="3 class"):
         X_res, y_res = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(sampler.diversity_, 0.0)
@@ -105,10 +113,6 @@ def test_diversity_ratio_scale():
 def test_exploded_generator_with_finite_losses_raises(imbalanced):
     # Weights of 1e3 give rows 1e5 feature ranges away: finite, but garbage.
     X, y = imbalanced
-    sampler = CycleGANOversampler(
-        random_state=0,
-        callbacks=[Poison(1e3)],
-        **{**FAST, **fast_net(module__residual=False)},
-    )
+    sampler = _poisoned(1e3)
     with pytest.raises(DivergenceError, match="feature ranges away"):
         sampler.fit_resample(X, y)
