@@ -33,8 +33,8 @@ def open_npy(path, what, error):
     size = os.path.getsize(path)
     if size < needed:
         raise error(
-            f"{name} is truncated: its header announces {shape} values of "
-            f"{dtype} ({needed} bytes) but the file has {size} bytes; was it "
+            f"{name} is truncated: its header announces shape {shape} of "
+            f"{dtype} ({needed} bytes), but the file has {size} bytes; was it "
             "still being written?  Save it again with numpy.save"
         )
     if 0 in shape or len(shape) == 0:

@@ -61,7 +61,7 @@ def _folder(tmp_path):
         ),
         (_pickled, "is not a NumPy .npy file"),
         (_empty, "is empty"),
-        (_truncated, r"is truncated: its header announces \(100, 3\)"),
+        (_truncated, r"is truncated: its header announces shape \(100, 3\)"),
         (_folder, "is a folder"),
         (lambda p: _npy(p, np.zeros((0, 3))), "has no rows"),
         (
