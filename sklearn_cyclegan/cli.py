@@ -3,18 +3,20 @@
 Every failure the user can fix (a missing column, an unreadable file, a bad
 option) ends in one line on stderr and exit status 1; ``--debug`` shows the
 traceback instead.
+
+torch, skorch and pandas are imported inside the commands, never at module
+level: ``--help`` and ``--version`` answer without them.
 """
 
 import argparse
 import json
-import os
+import re
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
-from ._io import TABLE_SUFFIXES, TableError, read_table, table_format
-from .exceptions import TrainingInterruptedWarning
+from ._io import check_output, read_table, write_table
+from .exceptions import TableError
 
 __all__ = ["main"]
 
@@ -80,8 +82,9 @@ def build_parser():
         "--threads",
         type=int,
         default=1,
-        help="torch CPU threads (default: 1; the demo's networks are too small "
-        "to gain from more, and extra threads thrash on a busy machine)",
+        help="torch CPU threads, the sampler's n_threads (default: 1; the "
+        "demo's networks are too small to gain from more, and extra threads "
+        "thrash on a busy machine)",
     )
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
@@ -174,7 +177,8 @@ def build_parser():
     augment.add_argument(
         "--threads",
         type=int,
-        help="torch CPU threads (default: torch's choice, one per core)",
+        help="torch CPU threads, the sampler's n_threads (default: the "
+        "sampler's default, 'auto')",
     )
     augment.add_argument(
         "--report",
@@ -211,8 +215,9 @@ def build_parser():
     extract.add_argument(
         "--feature-set",
         default="IS10_paraling",
-        choices=_feature_sets(),
-        help="openSMILE feature set (default: IS10_paraling, the paper's)",
+        type=_feature_set,
+        help="openSMILE feature set: IS10_paraling (default, the paper's), "
+        "IS09_emotion, emobase, eGeMAPSv02, ComParE_2016",
     )
     extract.add_argument(
         "--pattern",
@@ -231,11 +236,10 @@ def main(argv=None):
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        if getattr(args, "threads", None):
-            import torch
+    # Imported only now: it brings torch, which --help must not wait for.
+    from . import TrainingInterruptedWarning
 
-            torch.set_num_threads(args.threads)
+    try:
         args.handler(args)
     except (KeyboardInterrupt, TrainingInterruptedWarning):
         # skorch ends training quietly on Ctrl-C; rows from partly trained
@@ -307,7 +311,7 @@ def _demo(args):
     X_smote, y_smote = SMOTE(random_state=args.seed).fit_resample(X_train, y_train)
     rows.append(("SMOTE", y_smote, score(X_smote, y_smote)))
     sampler = CycleGANOversampler(
-        random_state=args.seed, verbose=0 if args.quiet else 1
+        random_state=args.seed, n_threads=args.threads, verbose=0 if args.quiet else 1
     )
     X_cycle, y_cycle = sampler.fit_resample(X_train, y_train)
     rows.append(("CycleGANOversampler", y_cycle, score(X_cycle, y_cycle)))
@@ -325,14 +329,62 @@ def _demo(args):
 
 # -- augment -------------------------------------------------------------------
 
+# Column names that usually hold a speaker, subject or recording id.
+ID_NAME = re.compile(
+    r"(^|[^a-z])(id|ids|speaker|spk|group|subject|session|participant|person|"
+    r"user|actor|patient|file)([^a-z]|$)",
+    re.IGNORECASE,
+)
+
 
 def _augment(args):
-    import pandas as pd
-
     from . import CycleGANOversampler
 
-    _check_output(args.output, args.overwrite, args.input)  # before the slow part
+    # Before the slow part; neither the input nor the source may be replaced.
+    inputs = {"input": args.input, "source": args.source}
+    check_output(args.output, args.overwrite, inputs, error=CLIError)
     table = read_table(args.input, "input")
+    features, kept, categorical = _columns(args, table)
+    X, y = table[features], table[args.label].to_numpy()
+    strategy = _match_labels(args.sampling_strategy, y)
+    source = _read_source(args.source)
+    _warn_if_id_features(table, features, args.input)
+    sampler = CycleGANOversampler(
+        sampling_strategy=strategy,
+        source=source,
+        categorical_features=categorical,
+        preset=args.preset,
+        pretrain_epochs=args.pretrain_epochs,
+        max_epochs=args.max_epochs,
+        device=args.device,
+        verbose=0 if args.quiet else 1,
+        random_state=args.seed,
+        **({} if args.threads is None else {"n_threads": args.threads}),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", _interrupted_warning())
+        X_res, y_res = sampler.fit_resample(X, y)
+    n = len(table)
+    synthetic = _synthetic_rows(X_res, y_res, n, features, args.label)
+    result = _assemble(table, synthetic, kept, args.marker)
+    write_table(result, args.output)
+    print(
+        f"wrote {len(result)} rows ({n} original, {len(synthetic)} synthetic: "
+        f"{_added(y_res[n:])}) to {args.output}"
+    )
+    if args.report:
+        real, fake = X, synthetic[features]
+        if sampler.categorical_features_.size:
+            # The report compares numbers: categories as the sampler encodes them.
+            real = sampler.layout_.transform(real, "X")
+            fake = sampler.layout_.transform(fake, "synthetic rows")
+        print(_short_report(real, y, fake, y_res[n:], args.seed))
+
+
+def _columns(args, table):
+    """The feature, kept (group and excluded) and categorical columns."""
+    import pandas as pd
+
     excluded = [
         c.strip() for item in args.exclude for c in item.split(",") if c.strip()
     ]
@@ -372,49 +424,80 @@ def _augment(args):
             f"label column {args.label!r} has {int(table[args.label].isna().sum())} "
             "empty value(s)"
         )
+    return features, kept, categorical
 
-    X, y = table[features], table[args.label].to_numpy()
-    sampler = CycleGANOversampler(
-        sampling_strategy=_match_labels(args.sampling_strategy, y),
-        source=_read_source(args.source),
-        categorical_features=categorical,
-        preset=args.preset,
-        pretrain_epochs=args.pretrain_epochs,
-        max_epochs=args.max_epochs,
-        device=args.device,
-        verbose=0 if args.quiet else 1,
-        random_state=args.seed,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", TrainingInterruptedWarning)
-        X_res, y_res = sampler.fit_resample(X, y)
-    n = len(table)
+
+def _warn_if_id_features(table, features, path):
+    """Warn when an integer feature looks like a speaker or other group id.
+
+    Synthetic rows would get ids that exist nowhere (or mix two speakers'),
+    and a classifier could learn the speaker instead of the class.
+    """
+    import pandas as pd
+
+    suspects = []
+    for column in features:
+        values = table[column]
+        if not pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(
+            values
+        ):
+            continue
+        if ID_NAME.search(str(column)) or _in_blocks(values):
+            suspects.append(column)
+    if suspects:
+        print(
+            f"{PROG} augment: warning: integer column(s) {_preview(suspects)} of "
+            f"{path} look like ids or groups (speaker, subject, session) but "
+            "are used as features; pass --group or --exclude unless they are "
+            "measurements",
+            file=sys.stderr,
+        )
+
+
+def _in_blocks(values):
+    """Whether each of a few distinct values fills one run of adjacent rows,
+    as a table sorted by speaker or session holds its ids."""
+    changes = int((values.to_numpy()[1:] != values.to_numpy()[:-1]).sum())
+    n_values = values.nunique()
+    return 2 <= n_values <= len(values) // 4 and changes == n_values - 1
+
+
+def _interrupted_warning():
+    from . import TrainingInterruptedWarning
+
+    return TrainingInterruptedWarning
+
+
+def _synthetic_rows(X_res, y_res, n, features, label):
+    import pandas as pd
+
     synthetic = pd.DataFrame(
         X_res.iloc[n:] if hasattr(X_res, "iloc") else X_res[n:], columns=features
     ).reset_index(drop=True)
-    synthetic[args.label] = y_res[n:]
+    synthetic[label] = y_res[n:]
+    return synthetic
+
+
+def _assemble(table, synthetic, kept, marker):
+    """The input rows unchanged, then the synthetic rows, then the marker."""
+    import pandas as pd
+
+    table = table.copy()
     for column in kept:
         # Nullable integers, so empty cells of synthetic rows keep ids like 3 from
         # becoming 3.0.
         if pd.api.types.is_integer_dtype(table[column]):
             table[column] = table[column].astype("Int64")
     result = pd.concat([table, synthetic], ignore_index=True)[list(table.columns)]
-    marker = pd.Series([False] * n + [True] * len(synthetic), name=args.marker)
-    result = pd.concat([result, marker], axis=1)
-    _write_table(result, args.output)
-    added = pd.Series(y_res[n:]).value_counts().sort_index()
-    detail = ", ".join(f"{k} +{v}" for k, v in added.items()) or "none needed"
-    print(
-        f"wrote {len(result)} rows ({n} original, {len(synthetic)} synthetic: "
-        f"{detail}) "
-        f"to {args.output}"
-    )
-    if args.report:
-        real, fake = X, synthetic[features]
-        if sampler.categorical_features_.size:
-            # The report compares numbers: categories as the sampler's one-hot.
-            real, fake = map(sampler.layout_.transform, (real, fake))
-        print(_short_report(real, y, fake, y_res[n:], args.seed))
+    flags = pd.Series([False] * len(table) + [True] * len(synthetic), name=marker)
+    return pd.concat([result, flags], axis=1)
+
+
+def _added(labels):
+    import pandas as pd
+
+    added = pd.Series(labels).value_counts().sort_index()
+    return ", ".join(f"{k} +{v}" for k, v in added.items()) or "none needed"
 
 
 def _short_report(X, y, X_synthetic, y_synthetic, seed):
@@ -492,15 +575,18 @@ def _match_labels(strategy, y):
 
 
 def _read_source(path):
+    """The --source path, once its header is known to be readable."""
     if path is None:
         return None
-    path = Path(path)
-    if path.suffix != ".npy":
-        table_format(path)  # an unknown suffix is refused before training
-    if not path.is_file():
-        raise CLIError(f"cannot read source {path}: no such file")
-    # The sampler memory-maps a .npy file and streams a table into a memory
-    # map (both read chunk by chunk), so a source may exceed memory.
+    from ._io import is_table, read_source, table_columns
+
+    # Only the header (a table's columns, a .npy file's shape, dtype and size)
+    # is read now, so that a bad source fails before training; the sampler
+    # streams the rows.
+    if is_table(path):
+        table_columns(path)
+    else:
+        read_source(path)
     return str(path)
 
 
@@ -516,13 +602,15 @@ def _extract(args):
     files = [f for f in files if f.is_file()]
     if not files:
         raise CLIError(f"no files match {args.pattern!r} in {args.folder}")
-    _check_output(args.output, args.overwrite, args.folder)  # before the slow part
+    check_output(
+        args.output, args.overwrite, args.folder, error=CLIError
+    )  # before the slow part
     extractor = OpenSmileFeatures(
         args.feature_set, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1
     )
     features = extractor.fit_transform([str(f) for f in files])
     features.insert(0, "file", [f.relative_to(args.folder).as_posix() for f in files])
-    _write_table(features.reset_index(drop=True), args.output)
+    write_table(features.reset_index(drop=True), args.output)
     print(
         f"wrote {features.shape[1] - 1} {args.feature_set} features of "
         f"{len(files)} files "
@@ -530,48 +618,14 @@ def _extract(args):
     )
 
 
-def _feature_sets():
+def _feature_set(name):
     from .audio import FEATURE_SETS
 
-    return list(FEATURE_SETS)
-
-
-# -- tables --------------------------------------------------------------------
-
-
-def _check_output(path, overwrite, *inputs):
-    """Refuse an output that would destroy data or cannot be written, early."""
-    table_format(path)
-    if path.is_dir():
-        raise CLIError(f"{path} is a directory; give a file name for the output")
-    for source in inputs:
-        if source is not None and path.resolve() == Path(source).resolve():
-            raise CLIError(f"{path} is the input; write the output elsewhere")
-    if path.exists() and not overwrite:
-        raise CLIError(f"{path} exists; pass --overwrite to replace it")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=path.parent).close()
-    except OSError as exc:
-        raise CLIError(f"cannot write to {path.parent}: {exc.strerror}") from None
-
-
-def _write_table(frame, path):
-    """Write ``frame`` whole or not at all: a temporary file, then a rename."""
-    suffix = table_format(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The temporary name ends like the target, so pandas infers compression.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name)
-    os.close(fd)
-    try:
-        if TABLE_SUFFIXES[suffix] == "parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False, sep="\t" if suffix == ".tsv" else ",")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    if name not in FEATURE_SETS:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is not one of {', '.join(FEATURE_SETS)}"
+        )
+    return name
 
 
 def _preview(names, limit=8):

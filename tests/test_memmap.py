@@ -118,3 +118,48 @@ def test_memmap_and_path_sources_match_in_memory_source(tmp_path):
     for X_res, y_res in results[1:]:
         np.testing.assert_array_equal(y_res, results[0][1])
         np.testing.assert_allclose(X_res, results[0][0], rtol=1e-6, atol=1e-9)
+
+
+# Streams a CSV source slowly, saying when each chunk is read.
+STREAM_CHILD = r"""
+import sys, time
+import sklearn_cyclegan._io as io
+
+chunks = io._chunks
+
+def slow(*args):
+    for chunk in chunks(*args):
+        print("chunk", flush=True)
+        time.sleep(0.2)
+        yield chunk
+
+io._chunks = slow
+io.stream_table(sys.argv[1], ["a", "b"], chunk_rows=5)
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_killed_stream_leaves_no_temporary_file(tmp_path, signal_name):
+    import os
+    import signal
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    path = tmp_path / "source.csv"
+    path.write_text("a,b\n" + "".join(f"{i},{i}\n" for i in range(200)))
+    child = subprocess.Popen(
+        [sys.executable, "-c", STREAM_CHILD, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert child.stdout.readline() == "chunk\n"
+        child.stdout.readline()  # a second chunk: the file is being written
+        child.send_signal(getattr(signal, signal_name))
+        child.wait(timeout=60)
+    finally:
+        child.kill()
+        child.stdout.close()
+    assert child.returncode == -getattr(signal, signal_name)
+    assert list(temp.iterdir()) == []
