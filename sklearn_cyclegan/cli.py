@@ -602,9 +602,7 @@ def _extract(args):
     files = [f for f in files if f.is_file()]
     if not files:
         raise CLIError(f"no files match {args.pattern!r} in {args.folder}")
-    check_output(
-        args.output, args.overwrite, args.folder, error=CLIError
-    )  # before the slow part
+    check_output(args.output, args.overwrite, error=CLIError)  # before the slow part
     extractor = OpenSmileFeatures(
         args.feature_set, n_jobs=args.n_jobs, verbose=0 if args.quiet else 1
     )
