@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    python benchmarks/paper.py --quick          # every part, small, < 10 min on 2 cores
-    python benchmarks/paper.py --seeds 5        # the full tables (see docs/results.md)
-    python benchmarks/paper.py --parts table2 --seeds 5 --n-jobs 2
+    python -m benchmarks.paper --quick          # every part, small, < 10 min on 2 cores
+    python -m benchmarks.paper --seeds 5        # the full tables (see docs/results.md)
+    python -m benchmarks.paper --parts table2 --seeds 5 --n-jobs 2
 
 Results go to ``benchmarks/out/paper_<part>.json`` (and are printed as
 Markdown tables); figures go to ``benchmarks/out/figures/`` unless
@@ -14,18 +14,14 @@ read from ``../shared/data``.
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import _paper_experiments as ex  # noqa: E402
-from benchmarks._paper_data import EMOTIONS, load_emodb, load_tess  # noqa: E402
+from benchmarks import _paper_experiments as ex
+from benchmarks._paper_data import EMOTIONS, load_emodb, load_tess
+from benchmarks._paths import OUT
 
 PARTS = ("table1", "table2", "table3", "is10", "figures")
 
@@ -217,7 +213,7 @@ def main(argv=None):
         default={},
         help="JSON overrides of the CycleGAN settings, e.g. '{\"max_epochs\": 400}'",
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
         "--figures",
         type=Path,

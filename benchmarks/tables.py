@@ -1,6 +1,7 @@
 """Over-samplers on the KEEL imbalanced tables: does the synthetic data help?
 
-Every table in ``../shared/data/keel``; pipeline ``StandardScaler -> sampler ->
+Every table in ``keel/`` of the shared data folder (``$SKLEARN_CYCLEGAN_DATA``,
+else ``../shared/data``); pipeline ``StandardScaler -> sampler ->
 classifier`` for four classifiers; stratified 5-fold cross-validation repeated
 3 times; balanced accuracy.  Run from the repository root::
 
@@ -32,7 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "keel"
+from ._paths import shared_data
+
+DATA = shared_data() / "keel"
 BASELINES = ("none", "ros", "smote", "borderline", "adasyn")
 # Samplers that see the categories raw, encoded only for the classifier.
 CATEGORICAL_SAMPLERS = ("smotenc", "cyclegan_nc")
