@@ -74,6 +74,7 @@ def iteration_flops(
 
 
 def generation_flops(rows, n_features, generator_hidden):
+    """Matmul FLOPs of translating ``rows`` rows through one generator."""
     return 2 * rows * macs([n_features, *generator_hidden, n_features])
 
 
@@ -133,6 +134,7 @@ def step_matmuls(
 
 
 def matmul_flops(calls):
+    """FLOPs of the matmuls ``{(kind, groups, rows, in, out): calls}``."""
     return sum(
         2 * g * m * n_in * n_out * n for (_, g, m, n_in, n_out), n in calls.items()
     )

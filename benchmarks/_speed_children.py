@@ -82,6 +82,7 @@ def memmap_child(path, epochs):
 
 
 def memmap_fit(n_rows, epochs):
+    """Section 5: RSS of a fit with an ``n_rows`` memmap source, and the control."""
     n_features = PAPER["n_features"]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "source.npy")

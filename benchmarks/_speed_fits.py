@@ -41,6 +41,7 @@ def _paper_net(device, **kwargs):
 
 
 def training(device, rounds):
+    """Section 2: seconds per joint iteration of ours and of the reference loop."""
     p = PAPER
     torch.manual_seed(0)
     net = _paper_net(device)
@@ -102,7 +103,7 @@ def generation(device, rounds, rows_per_class):
     return times, p["n_classes"] * rows_per_class
 
 
-def emodb_tess():
+def _emodb_tess():
     X, y, _ = load_emodb("is09")
     source, _, _ = load_tess()
     return X, y, source
@@ -114,7 +115,7 @@ def fit_resample_times(device, epochs):
     from ctgan import CTGAN
     from imblearn.over_sampling import SMOTE
 
-    X, y, source = emodb_tess()
+    X, y, source = _emodb_tess()
     kwargs = (
         {}
         if epochs is None
@@ -174,7 +175,7 @@ def epoch_overhead(device, rounds, peak_gflops):
     from sklearn_cyclegan._callbacks import EpochSeed
     from sklearn_cyclegan._data import EpochBatches
 
-    X, y, source = emodb_tess()
+    X, y, source = _emodb_tess()
     fast = FAST
     data = _fast_data(X, y, source)
     classes = np.unique(y)
@@ -243,7 +244,7 @@ def default_fit_rate(device, rounds, epochs=None):
     generation is ``sample`` of the rows the fit added.  Medians over
     ``rounds`` fits.
     """
-    X, y, source = emodb_tess()
+    X, y, source = _emodb_tess()
     kwargs = (
         {} if epochs is None else dict(zip(("pretrain_epochs", "max_epochs"), epochs))
     )
@@ -303,7 +304,7 @@ def profile_joint_epochs(sampler, n_epochs, top=8):
     """
     from torch.profiler import ProfilerActivity, profile
 
-    X, y, source = emodb_tess()
+    X, y, source = _emodb_tess()
     data = _fast_data(X, y, source)
     net = sampler.net_
     with limit_threads(sampler.n_threads):

@@ -19,6 +19,7 @@ def _sync(device):
 
 
 def timed(fn, device):
+    """Wall seconds of ``fn()``, device work included."""
     _sync(device)
     start = time.perf_counter()
     fn()
