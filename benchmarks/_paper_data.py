@@ -1,12 +1,14 @@
-"""Load the real corpora of the paper reproduction from ``../shared/data``.
+"""Load the real corpora of the paper reproduction from the shared data folder.
 
-The data never enters the repository; every loader raises a clear
-``FileNotFoundError`` when the shared folder is absent.
+The folder is ``$SKLEARN_CYCLEGAN_DATA``, else ``../shared/data``
+(:func:`benchmarks._paths.shared_data`).  The data never enters the
+repository; every loader raises a clear ``FileNotFoundError`` when the shared
+folder is absent.
 """
 
-from pathlib import Path
-
 import pandas as pd
+
+from ._paths import shared_data
 
 __all__ = [
     "DATA",
@@ -17,7 +19,7 @@ __all__ = [
     "load_tess",
 ]
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = shared_data()
 
 # The paper's four classes (EmoDB and TESS spell them the same way here).
 EMOTIONS = ["anger", "happy", "neutral", "sad"]

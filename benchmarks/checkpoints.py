@@ -20,7 +20,6 @@ shared data is there (else a generated table of the same shape)::
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -32,6 +31,7 @@ import numpy as np
 from skorch.callbacks import LoadInitState
 
 from benchmarks._paper_data import load_emodb, load_tess
+from benchmarks._paths import ROOT
 from sklearn_cyclegan import CheckpointError, CycleGANOversampler, TrainingCheckpoint
 
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGKILL": signal.SIGKILL}
@@ -114,7 +114,7 @@ def kill_and_resume(data_file, folder, params, signal_number, delay, expected, e
             json.dumps(params),
             str(every),
         ],
-        env=dict(os.environ, PYTHONPATH=os.getcwd()),
+        cwd=ROOT,  # where ``-m benchmarks.checkpoints`` resolves
         stderr=subprocess.DEVNULL,
     )
     manifest = folder / "manifest.json"

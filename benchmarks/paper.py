@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    python benchmarks/paper.py --quick          # every part, small, < 10 min on 2 cores
-    python benchmarks/paper.py --seeds 5        # the full tables (see docs/results.md)
-    python benchmarks/paper.py --parts table2 --seeds 5 --n-jobs 2
+    python -m benchmarks.paper --quick          # every part, small, < 10 min on 2 cores
+    python -m benchmarks.paper --seeds 5        # the full tables (see docs/results.md)
+    python -m benchmarks.paper --parts table2 --seeds 5 --n-jobs 2
 
 Results go to ``benchmarks/out/paper_<part>.json`` (and are printed as
 Markdown tables); figures go to ``benchmarks/out/figures/`` unless
@@ -14,18 +14,14 @@ read from ``../shared/data``.
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import _paper_experiments as ex  # noqa: E402
-from benchmarks._paper_data import EMOTIONS, load_emodb, load_tess  # noqa: E402
+from benchmarks import _paper_experiments as ex
+from benchmarks._paper_data import EMOTIONS, load_emodb, load_tess
+from benchmarks._paths import OUT
 
 PARTS = ("table1", "table2", "table3", "is10", "figures")
 
@@ -178,7 +174,7 @@ def _jsonable(value):
     raise TypeError(type(value))
 
 
-def main(argv=None):
+def _parser():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--quick",
@@ -217,13 +213,77 @@ def main(argv=None):
         default={},
         help="JSON overrides of the CycleGAN settings, e.g. '{\"max_epochs\": 400}'",
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(
         "--figures",
         type=Path,
         default=None,
         help="where PNGs go (default OUT/figures; the docs use docs/figures)",
     )
+    return parser
+
+
+def _settings(args):
+    """The run's settings: the quick ones, or those of the command line."""
+    if args.quick:
+        return dict(QUICK)
+    return {
+        "seeds": list(range(args.seeds)),
+        "max_folds": args.max_folds,
+        "cyclegan": args.cyclegan,
+        "n_synthetic": args.n_synthetic,
+        "lambdas": tuple(float(v) for v in args.lambdas.split(",") if v),
+        "source": args.source,
+        "baselines": tuple(b for b in args.baselines.split(",") if b),
+    }
+
+
+def _table1(args, settings, start):
+    """Run, print and save Table 1; return the fitted samplers for the figures."""
+    table, samplers = run_table1(args, settings)
+    print("\n## Table 1: mean absolute difference of min-max scaled feature means")
+    for name, gap in table["gaps"].items():
+        print(f"{name}: {gap:.3f}  (paper {PAPER['table1'].get(name, float('nan'))})")
+    for name, per_class in table["diversity"].items():
+        print(f"diversity_ (spread of synthetic / real rows), {name}: {per_class}")
+    table["seconds"] = time.perf_counter() - start
+    _save(args, "table1", table)
+    return samplers
+
+
+def _classification_table(part, args, settings, start):
+    """Run, print and save Table 2, Table 3 or the IS10 variant of Table 2."""
+    if part == "table2":
+        result = run_table2(args, settings)
+    elif part == "table3":
+        result = run_table3(args, settings)
+    else:
+        result = run_table2(
+            args,
+            settings,
+            features="is10",
+            lambdas=(2.0,),
+            synthetic_rows=False,
+            baselines=("none",),
+        )
+    summary = summarise(result)
+    seconds = result.get("seconds")
+    print(
+        f"\n## {part} ({len(settings['seeds'])} seeds, "
+        f"{time.perf_counter() - start:.0f} s)"
+    )
+    print(markdown(summary, PAPER.get(part), seconds))
+    _save(
+        args,
+        part,
+        {"summary": summary, **result, "seconds_total": time.perf_counter() - start},
+    )
+    if part == "table2":
+        _table2_figure(args, result)
+
+
+def main(argv=None):
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.figures is None:
         args.figures = args.out / "figures"
@@ -236,75 +296,18 @@ def main(argv=None):
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts {sorted(unknown)}")
-    if args.quick:
-        settings = dict(QUICK)
-    else:
-        settings = {
-            "seeds": list(range(args.seeds)),
-            "max_folds": args.max_folds,
-            "cyclegan": args.cyclegan,
-            "n_synthetic": args.n_synthetic,
-            "lambdas": tuple(float(v) for v in args.lambdas.split(",") if v),
-            "source": args.source,
-            "baselines": tuple(b for b in args.baselines.split(",") if b),
-        }
-
+    settings = _settings(args)
     samplers = {}
     for part in parts:
         start = time.perf_counter()
-        if part == "table1" or (part == "figures" and not samplers):
-            table, samplers = run_table1(args, settings)
-            if part == "table1":
-                print(
-                    "\n## Table 1: mean absolute difference of min-max scaled "
-                    "feature means"
-                )
-                for name, gap in table["gaps"].items():
-                    print(
-                        f"{name}: {gap:.3f}  "
-                        f"(paper {PAPER['table1'].get(name, float('nan'))})"
-                    )
-                for name, per_class in table["diversity"].items():
-                    print(
-                        f"diversity_ (spread of synthetic / real rows), {name}: "
-                        f"{per_class}"
-                    )
-                table["seconds"] = time.perf_counter() - start
-                _save(args, part, table)
-        if part in ("table2", "table3", "is10"):
-            if part == "table2":
-                result = run_table2(args, settings)
-            elif part == "table3":
-                result = run_table3(args, settings)
-            else:
-                result = run_table2(
-                    args,
-                    settings,
-                    features="is10",
-                    lambdas=(2.0,),
-                    synthetic_rows=False,
-                    baselines=("none",),
-                )
-            summary = summarise(result)
-            seconds = result.get("seconds")
-            print(
-                f"\n## {part} ({len(settings['seeds'])} seeds, "
-                f"{time.perf_counter() - start:.0f} s)"
-            )
-            print(markdown(summary, PAPER.get(part), seconds))
-            _save(
-                args,
-                part,
-                {
-                    "summary": summary,
-                    **result,
-                    "seconds_total": time.perf_counter() - start,
-                },
-            )
-            if part == "table2":
-                _table2_figure(args, result)
-        if part == "figures":
+        if part == "table1":
+            samplers = _table1(args, settings, start)
+        elif part == "figures":
+            if not samplers:  # Table 1 fits the samplers the figures show
+                samplers = run_table1(args, settings)[1]
             _figures(args, samplers)
+        else:
+            _classification_table(part, args, settings, start)
         print(f"[{part}: {time.perf_counter() - start:.0f} s]", flush=True)
 
 

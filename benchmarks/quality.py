@@ -2,7 +2,7 @@
 
 Run from the repository root (a few minutes on two cores)::
 
-    OMP_NUM_THREADS=1 python benchmarks/quality.py --out benchmarks/out/quality.md
+    OMP_NUM_THREADS=1 python -m benchmarks.quality --out benchmarks/out/quality.md
 
 Each data set is split once, stratified, two thirds for the samplers and one
 third held out.  Every sampler makes, for every class, as many synthetic rows
@@ -26,12 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks._paper_data import load_emodb, load_film_source  # noqa: E402
-from benchmarks.tables import load_table  # noqa: E402
+from benchmarks._paper_data import load_emodb, load_film_source
+from benchmarks.tables import load_table
 
 MEASURES = {
     "wasserstein": "Wasserstein",

@@ -2,10 +2,10 @@
 
 Run from the repository root (2 cores: ``--n-jobs 2``)::
 
-    python benchmarks/speech.py --parts loso --seeds 5 --n-jobs 2
-    python benchmarks/speech.py --parts cross --seeds 5 --n-jobs 2
-    python benchmarks/speech.py --parts placement --seeds 5 --n-jobs 2
-    python benchmarks/speech.py --quick     # 1 seed, 2 folds, tiny CycleGAN
+    python -m benchmarks.speech --parts loso --seeds 5 --n-jobs 2
+    python -m benchmarks.speech --parts cross --seeds 5 --n-jobs 2
+    python -m benchmarks.speech --parts placement --seeds 5 --n-jobs 2
+    python -m benchmarks.speech --quick     # 1 seed, 2 folds, tiny CycleGAN
 
 Parts:
 
@@ -29,22 +29,18 @@ their standard error over seeds.
 import argparse
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import _paper_experiments as ex  # noqa: E402
-from benchmarks._paper_data import (  # noqa: E402
+from benchmarks import _paper_experiments as ex
+from benchmarks._paper_data import (
     load_chicken_run,
     load_emodb,
     load_film_source,
 )
+from benchmarks._paths import OUT
 
 BEFORE = ", before scaler"
 # Balance every class to the largest, as SMOTE does, instead of n_synthetic.
@@ -311,9 +307,7 @@ def main(argv=None):
     if args.quick:
         settings.update(QUICK)
     if args.out is None:
-        args.out = (
-            ROOT / "benchmarks" / "out" / ("speech_quick" if args.quick else "speech")
-        )
+        args.out = OUT / ("speech_quick" if args.quick else "speech")
     import torch
 
     # One thread per process: the benchmark parallelises over folds instead.

@@ -1,6 +1,7 @@
 """Over-samplers on the KEEL imbalanced tables: does the synthetic data help?
 
-Every table in ``../shared/data/keel``; pipeline ``StandardScaler -> sampler ->
+Every table in ``keel/`` of the shared data folder (``$SKLEARN_CYCLEGAN_DATA``,
+else ``../shared/data``); pipeline ``StandardScaler -> sampler ->
 classifier`` for four classifiers; stratified 5-fold cross-validation repeated
 3 times; balanced accuracy.  Run from the repository root::
 
@@ -32,7 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "keel"
+from ._paths import shared_data
+
+DATA = shared_data() / "keel"
 BASELINES = ("none", "ros", "smote", "borderline", "adasyn")
 # Samplers that see the categories raw, encoded only for the classifier.
 CATEGORICAL_SAMPLERS = ("smotenc", "cyclegan_nc")
@@ -199,6 +202,39 @@ def _cache_path(out, variant, table, repeat, fold):
     return out / variant / f"{table}_r{repeat}_f{fold}.json"
 
 
+def _variant_spec(out, variant, params):
+    """``(sampler, its parameters)`` of a variant, recorded in its ``spec.json``.
+
+    A variant's cache holds the results of one set of parameters: a folder
+    that holds others is refused rather than mixed.
+    """
+    known = variant in BASELINES or variant in CATEGORICAL_SAMPLERS
+    sampler = variant if known else "cyclegan"
+    spec = out / variant / "spec.json"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec_params = params if sampler.startswith("cyclegan") else {}
+    if spec.exists() and json.loads(spec.read_text()) != spec_params:
+        raise SystemExit(
+            f"{spec} holds other parameters; pick another --name or delete it."
+        )
+    spec.write_text(json.dumps(spec_params))
+    return sampler, spec_params
+
+
+def _pending_jobs(out, variants, tables, repeats, params):
+    """The folds of every variant not yet in the cache, as ``run_fold`` jobs."""
+    jobs = []
+    for variant in variants:
+        sampler, spec_params = _variant_spec(out, variant, params)
+        for table in tables:
+            for repeat in range(repeats):
+                for fold in range(5):
+                    path = _cache_path(out, variant, table, repeat, fold)
+                    if not path.exists():
+                        jobs.append((path, table, repeat, fold, sampler, spec_params))
+    return jobs
+
+
 def run(args):
     from joblib import Parallel, delayed
 
@@ -212,24 +248,7 @@ def run(args):
     if args.name:
         # The named CycleGAN variant replaces the default one.
         variants = [v for v in variants if v in BASELINES] + [args.name]
-    jobs = []
-    for variant in variants:
-        known = variant in BASELINES or variant in CATEGORICAL_SAMPLERS
-        sampler = variant if known else "cyclegan"
-        spec = out / variant / "spec.json"
-        spec.parent.mkdir(parents=True, exist_ok=True)
-        spec_params = params if sampler.startswith("cyclegan") else {}
-        if spec.exists() and json.loads(spec.read_text()) != spec_params:
-            raise SystemExit(
-                f"{spec} holds other parameters; pick another --name or delete it."
-            )
-        spec.write_text(json.dumps(spec_params))
-        for table in tables:
-            for repeat in range(repeats):
-                for fold in range(5):
-                    path = _cache_path(out, variant, table, repeat, fold)
-                    if not path.exists():
-                        jobs.append((path, table, repeat, fold, sampler, spec_params))
+    jobs = _pending_jobs(out, variants, tables, repeats, params)
     print(f"{len(jobs)} folds to run", flush=True)
     start = time.perf_counter()
 

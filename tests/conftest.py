@@ -1,14 +1,20 @@
-"""Shared fixtures: fast sampler settings and the real data in ../shared/data."""
+"""Shared fixtures: fast sampler settings and the real data.
+
+The real data is read from ``$SKLEARN_CYCLEGAN_DATA``, else ``../shared/data``
+(``benchmarks._paths.shared_data``, the benchmarks' helper); tests that need
+it skip when it is absent.
+"""
 
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from benchmarks._paths import shared_data
+
+DATA = shared_data()
 
 # The test networks are tiny: one thread avoids the cost of waking a second one
 # for every small matmul, which dominates their run time.
@@ -52,7 +58,7 @@ def assert_resampled(X, y, X_res, y_res, expected_new):
 def data_file(name):
     path = DATA / name
     if not path.exists():
-        pytest.skip(f"real data {path} not available (expected beside the repository)")
+        pytest.skip(f"real data {path} not available (see SKLEARN_CYCLEGAN_DATA)")
     return path
 
 

@@ -1,12 +1,28 @@
-"""Every example runs end to end (training shrunk to two epochs)."""
+"""Every example runs end to end (training shrunk to two epochs); the docs tool
+that tabulates them keeps its page's table up to date."""
 
+import importlib.util
 import runpy
 from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from .conftest import DATA
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _load_examples_table():
+    # A script beside the docs, not a package: load it from its file.
+    path = ROOT / "docs" / "tools" / "examples_table.py"
+    spec = importlib.util.spec_from_file_location("examples_table", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+examples_table = _load_examples_table()
 
 
 @pytest.fixture
@@ -77,3 +93,34 @@ def test_every_example_is_tested_or_listed():
         "plot_emodb_loso.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
+
+
+def test_examples_table_keeps_score_lines_and_replaces_only_the_table(tmp_path):
+    script = tmp_path / "example.py"
+    script.write_text(
+        "print('loading 3 files')\nprint('SMOTE   balanced accuracy 0.9 | 0.1')\n"
+    )
+    kept, seconds = examples_table.run_example(script, env=None)
+    assert kept == ["SMOTE balanced accuracy 0.9 | 0.1"]
+    assert seconds > 0
+    table = examples_table.markdown([("example.py", kept, seconds)], "test machine")
+    assert "0.9 \\| 0.1" in table
+    marked = f"{examples_table.BEGIN}\nSTALE ROW\n{examples_table.END}"
+    page = f"# Title\n\nintro\n\n{marked}\n\nend\n"
+    new = examples_table.replace_table(page, table)
+    assert new.startswith("# Title\n\nintro\n\n") and new.endswith("\n\nend\n")
+    assert "STALE ROW" not in new and "test machine" in new
+    with pytest.raises(ValueError, match="markers"):
+        examples_table.replace_table("# no markers", table)
+
+
+def test_examples_table_reports_a_failing_example(tmp_path):
+    script = tmp_path / "broken.py"
+    script.write_text("raise SystemExit('boom')\n")
+    with pytest.raises(RuntimeError, match="broken.py failed"):
+        examples_table.run_example(script, env=None)
+
+
+def test_the_examples_page_has_the_generated_table_markers():
+    page = (examples_table.ROOT / "docs" / "examples.md").read_text()
+    assert page.index(examples_table.BEGIN) < page.index(examples_table.END)

@@ -7,7 +7,7 @@ from benchmarks import _paper_experiments as ex
 from benchmarks._paper_samplers import resampled
 from sklearn_cyclegan import CycleGANOversampler
 
-from .conftest import FAST
+from ..conftest import FAST
 
 
 def test_synthetic_only_keeps_exactly_the_generated_rows(emodb, tess, tmp_path):

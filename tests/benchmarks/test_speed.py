@@ -1,15 +1,9 @@
-"""The matmul inventory of ``benchmarks/speed.py`` against its FLOP formulas."""
+"""The matmul inventory of the speed benchmark against its FLOP formulas."""
 
 import pytest
 
-from benchmarks.speed import (
-    PAPER,
-    _macs,
-    iteration_flops,
-    matmul_flops,
-    own_shape_peak,
-    step_matmuls,
-)
+from benchmarks._flops import PAPER, iteration_flops, macs, matmul_flops, step_matmuls
+from benchmarks._timing import own_shape_peak
 
 FAST_EMODB = (4, 384, (128,), (128,), (100, 100), 62)
 PAPER_SIZES = tuple(
@@ -39,7 +33,7 @@ def test_pretraining_matmuls_are_two_cycles_without_data_gradients():
     calls = step_matmuls("pretrain", *FAST_EMODB)
     # Four generator passes, each forward + both gradients, less the input
     # gradient of the first layer of the two passes that read data rows.
-    assert matmul_flops(calls) == k * (4 * 3 * 2 * b * _macs(G) - 2 * 2 * b * d * G[1])
+    assert matmul_flops(calls) == k * (4 * 3 * 2 * b * macs(G) - 2 * 2 * b * d * G[1])
     assert calls[("input grad", k, b, d, hidden[0])] == 2
     assert calls[("weight grad", k, b, d, hidden[0])] == 4
 

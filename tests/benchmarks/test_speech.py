@@ -1,12 +1,12 @@
-"""The speech benchmark's cache, pairing and pipelines; the examples table script."""
+"""The speech benchmark's cache, pairing and pipelines."""
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
-from benchmarks import examples_table, speech
+from benchmarks import speech
 
-from .conftest import FAST
+from ..conftest import FAST
 
 
 def test_paired_differences_are_per_seed_with_their_standard_error():
@@ -54,34 +54,3 @@ def test_run_caches_each_setting_and_seed_and_resumes(monkeypatch, tmp_path):
     assert len(calls) == 2
     speech.run("loso", ["none", "smote"], [0, 1], settings, tmp_path)
     assert len(calls) == 2
-
-
-def test_examples_table_keeps_score_lines_and_replaces_only_the_table(tmp_path):
-    script = tmp_path / "example.py"
-    script.write_text(
-        "print('loading 3 files')\nprint('SMOTE   balanced accuracy 0.9 | 0.1')\n"
-    )
-    kept, seconds = examples_table.run_example(script, env=None)
-    assert kept == ["SMOTE balanced accuracy 0.9 | 0.1"]
-    assert seconds > 0
-    table = examples_table.markdown([("example.py", kept, seconds)], "test machine")
-    assert "0.9 \\| 0.1" in table
-    marked = f"{examples_table.BEGIN}\nSTALE ROW\n{examples_table.END}"
-    page = f"# Title\n\nintro\n\n{marked}\n\nend\n"
-    new = examples_table.replace_table(page, table)
-    assert new.startswith("# Title\n\nintro\n\n") and new.endswith("\n\nend\n")
-    assert "STALE ROW" not in new and "test machine" in new
-    with pytest.raises(ValueError, match="markers"):
-        examples_table.replace_table("# no markers", table)
-
-
-def test_examples_table_reports_a_failing_example(tmp_path):
-    script = tmp_path / "broken.py"
-    script.write_text("raise SystemExit('boom')\n")
-    with pytest.raises(RuntimeError, match="broken.py failed"):
-        examples_table.run_example(script, env=None)
-
-
-def test_the_examples_page_has_the_generated_table_markers():
-    page = (examples_table.ROOT / "docs" / "examples.md").read_text()
-    assert page.index(examples_table.BEGIN) < page.index(examples_table.END)

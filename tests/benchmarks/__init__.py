@@ -1,0 +1,1 @@
+"""Tests of the benchmarks package (``benchmarks/``), apart from the library tests."""
