@@ -597,9 +597,8 @@ class CycleGANOversampler(BaseOverSampler):
             self.net_.fit(data)
         self.history_ = self.net_.history
         self._warn_if_interrupted()
-        self.mode_ = (
-            "interpolate" if interpolated and not len(self.history_) else ("translate")
-        )
+        trained = len(self.history_) > 0
+        self.mode_ = "interpolate" if interpolated and not trained else "translate"
         self.diversity_, self.detection_auc_ = self._check_rows(X_scaled, y_encoded)
         warn_if_collapsed(self.diversity_, self.classes_)
         warn_if_separable(self.detection_auc_, self.classes_)
@@ -633,7 +632,9 @@ class CycleGANOversampler(BaseOverSampler):
     def _warn_if_small(self, y_encoded, trains_on_source):
         """Warn about classes of fewer than ``MIN_RELIABLE_ROWS`` rows."""
         counts = np.bincount(y_encoded, minlength=len(self.classes_))
-        small = counts < MIN_RELIABLE_ROWS
+        # Only classes that get synthetic rows: the others' rows are kept as is.
+        grown = [self.sampling_strategy_.get(c, 0) > 0 for c in self.classes_]
+        small = (counts < MIN_RELIABLE_ROWS) & np.array(grown, dtype=bool)
         if not small.any():
             return
         detail = ", ".join(
@@ -650,9 +651,9 @@ class CycleGANOversampler(BaseOverSampler):
                 "(with 2 rows, points on the one segment between them)"
             )
         warnings.warn(
-            f"{int(small.sum())} class(es) have fewer than {MIN_RELIABLE_ROWS} "
-            f"rows ({detail}): {consequence}. Collect more rows of the class, or "
-            "leave it out of sampling_strategy.",
+            f"{int(small.sum())} class(es) to over-sample have fewer than "
+            f"{MIN_RELIABLE_ROWS} rows ({detail}): {consequence}. Collect more "
+            "rows of the class, or leave it out of sampling_strategy.",
             SmallClassWarning,
             stacklevel=4,
         )

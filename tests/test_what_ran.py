@@ -101,6 +101,15 @@ def test_progress_only_on_a_terminal_in_the_main_thread():
     assert seen == [False]
 
 
+def test_no_progress_in_joblib_worker_processes():
+    from joblib import Parallel, delayed
+
+    seen = Parallel(n_jobs=2)(
+        delayed(wants_progress)("auto", _Terminal()) for _ in range(2)
+    )
+    assert seen == [False, False]
+
+
 def test_default_verbose_is_auto_and_quiet_off_a_terminal(imbalanced, capfd):
     X, y = imbalanced
     sampler = CycleGANOversampler(random_state=0, **FAST)
@@ -150,6 +159,15 @@ def test_six_rows_do_not_warn(imbalanced):
     with warnings.catch_warnings():
         warnings.simplefilter("error", SmallClassWarning)
         CycleGANOversampler(random_state=0, verbose=0).fit_resample(X[keep], y[keep])
+
+
+def test_a_small_class_left_alone_does_not_warn(imbalanced):
+    X, y = imbalanced
+    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:2]]
+    sampler = CycleGANOversampler(sampling_strategy={1: 120}, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallClassWarning)
+        sampler.set_params(verbose=0).fit_resample(X[keep], y[keep])
 
 
 def test_clone_keeps_auto(imbalanced):
