@@ -31,6 +31,7 @@ from ._realism import detection_aucs, warn_if_separable
 from ._routing import warn_if_pipeline_dropped_params, warn_if_sliced
 from ._scaling import TargetScaler
 from ._source import columns_of_X, resolve_source
+from ._stacklevel import user_stacklevel
 from ._summary import describe_source, summary_line
 from ._threads import AdaptThreads, thread_limited
 from ._validation import (
@@ -655,7 +656,7 @@ class CycleGANOversampler(BaseOverSampler):
             f"{MIN_RELIABLE_ROWS} rows ({detail}): {consequence}. Collect more "
             "rows of the class, or leave it out of sampling_strategy.",
             SmallClassWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
 
     def _summary(self, source, interpolated, started):

@@ -16,6 +16,7 @@ from sklearn.ensemble import ExtraTreesClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from ._stacklevel import user_stacklevel
 from .exceptions import SeparableRowsWarning
 
 __all__ = ["MAX_ROWS", "SEPARABLE_AUC", "detection_aucs", "warn_if_separable"]
@@ -87,5 +88,5 @@ def warn_if_separable(aucs, classes, threshold=SEPARABLE_AUC):
             "recording set-up and feature extraction), or fit without a source "
             "(source=None interpolates each class's own rows).",
             SeparableRowsWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )

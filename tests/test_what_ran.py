@@ -126,9 +126,12 @@ def test_separable_rows_warn(imbalanced):
     sampler = CycleGANOversampler(
         source=source, random_state=0, verbose=0, **{**FAST, "max_epochs": 0}
     )
-    with pytest.warns(SeparableRowsWarning, match="quality_report"):
+    with pytest.warns(SeparableRowsWarning, match="quality_report") as caught:
         sampler.fit_resample(X, y)
     assert (sampler.detection_auc_ >= SEPARABLE_AUC).all()
+    # The warning points at the line that called the sampler.
+    separable = [w for w in caught if w.category is SeparableRowsWarning]
+    assert separable[0].filename == __file__
 
 
 def test_detection_aucs_pass_rows_drawn_like_the_real_ones():
