@@ -9,6 +9,7 @@ level: ``--help`` and ``--version`` answer without them.
 """
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -240,7 +241,8 @@ def main(argv=None):
     from . import TrainingInterruptedWarning
 
     try:
-        args.handler(args)
+        with one_line_warnings(f"{PROG} {args.command}"):
+            args.handler(args)
     except (KeyboardInterrupt, TrainingInterruptedWarning):
         # skorch ends training quietly on Ctrl-C; rows from partly trained
         # networks are never written.
@@ -257,6 +259,23 @@ def main(argv=None):
         print(f"{PROG} {args.command}: error: {message}", file=sys.stderr)
         return 1
     return 0
+
+
+@contextlib.contextmanager
+def one_line_warnings(prefix):
+    """Show warnings as one line each, as the command's errors are.
+
+    Python's format names the file and line of the package code that warned,
+    which means nothing to someone running a command.
+    """
+    original = warnings.formatwarning
+    warnings.formatwarning = lambda message, category, *args, **kwargs: (
+        f"{prefix}: warning: {category.__name__}: {message}\n"
+    )
+    try:
+        yield
+    finally:
+        warnings.formatwarning = original
 
 
 # -- demo ----------------------------------------------------------------------

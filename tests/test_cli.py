@@ -1,6 +1,7 @@
 """The sklearn-cyclegan command line: augment, extract, and one-line errors."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -511,3 +512,15 @@ def test_demo_names_what_ran_and_cross_validates(capsys, monkeypatch):
     assert "CycleGANOversampler (no source: interpolation)" in out
     assert "repeated 1 times" in out and "±" in out
     assert "trains no CycleGAN" in out
+
+
+def test_warnings_are_one_line_naming_the_command():
+    # What Python prints for a warning the command did not catch.
+    with cli.one_line_warnings("sklearn-cyclegan augment"):
+        text = warnings.formatwarning(
+            "rows look fake", SeparableRowsWarning, "_threads.py", 104
+        )
+    assert text == (
+        "sklearn-cyclegan augment: warning: SeparableRowsWarning: rows look fake\n"
+    )
+    assert "_threads.py" in warnings.formatwarning("x", UserWarning, "_threads.py", 1)
