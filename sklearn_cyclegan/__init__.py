@@ -12,6 +12,8 @@ _EXPORTS = {
     "CycleGANOversampler": "._oversampler",
     "DivergenceError": ".exceptions",
     "ModeCollapseWarning": ".exceptions",
+    "SeparableRowsWarning": ".exceptions",
+    "SmallClassWarning": ".exceptions",
     "TableError": ".exceptions",
     "TrainingCheckpoint": "._checkpoint",
     "TrainingInterruptedWarning": ".exceptions",

@@ -1,6 +1,9 @@
 """skorch callbacks for the side concerns of CycleGAN training."""
 
 import math
+import multiprocessing
+import sys
+import threading
 
 import numpy as np
 import torch
@@ -14,6 +17,7 @@ __all__ = [
     "EpochProgress",
     "EpochSeed",
     "QuietPrintLog",
+    "wants_progress",
 ]
 
 
@@ -60,24 +64,62 @@ class StepDecay(Callback):
                 group["lr"] = lr
 
 
-class EpochProgress(Callback):
-    """A tqdm progress bar over epochs, with the latest losses beside it."""
+def wants_progress(verbose, stream=None):
+    """Whether ``verbose="auto"`` draws a progress bar on ``stream`` (stderr).
 
-    def __init__(self, keys=("cycle_loss", "adversarial_loss", "discriminator_loss")):
+    Only for a terminal, and only in the main thread of the main process:
+    joblib's worker processes (loky's are named ``LokyProcess-N``) and threads
+    share the terminal, and their bars would interleave.
+    """
+    if not (isinstance(verbose, str) and verbose == "auto"):
+        return False
+    stream = sys.stderr if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    return (
+        isatty is not None
+        and isatty()
+        and multiprocessing.current_process().name == "MainProcess"
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+class EpochProgress(Callback):
+    """A tqdm progress bar over epochs, with the latest losses beside it.
+
+    Parameters
+    ----------
+    keys : tuple of str
+        History columns shown beside the bar.
+    delay : float, default=0.0
+        Seconds before the bar appears, so that a short fit draws nothing.
+    """
+
+    def __init__(
+        self,
+        keys=("cycle_loss", "adversarial_loss", "discriminator_loss"),
+        delay=0.0,
+    ):
         self.keys = keys
+        self.delay = delay
 
     def on_train_begin(self, net, **kwargs):
         from tqdm.auto import tqdm
 
+        self.bar_ = None
+        if len(net.history) >= net.total_epochs:
+            return  # nothing to train: no bar
         self.bar_ = tqdm(
             total=net.total_epochs,
             initial=len(net.history),
             desc="CycleGAN",
             unit="epoch",
             leave=False,
+            delay=self.delay,
         )
 
     def on_epoch_end(self, net, **kwargs):
+        if self.bar_ is None:
+            return
         row = net.history[-1]
         self.bar_.set_postfix(
             {k: f"{row[k]:.3g}" for k in self.keys if k in row}, refresh=False
@@ -85,7 +127,8 @@ class EpochProgress(Callback):
         self.bar_.update()
 
     def on_train_end(self, net, **kwargs):
-        self.bar_.close()
+        if self.bar_ is not None:
+            self.bar_.close()
 
 
 class EpochSeed(Callback):

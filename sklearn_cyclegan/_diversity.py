@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
+from ._stacklevel import user_stacklevel
 from .exceptions import ModeCollapseWarning
 
 __all__ = [
@@ -85,5 +86,5 @@ def warn_if_collapsed(ratios, classes, threshold=COLLAPSE_THRESHOLD):
             "may have collapsed; train longer, lower lambda_cls, or try another "
             "random_state.",
             ModeCollapseWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )

@@ -1,6 +1,7 @@
 """CycleGANOversampler: imbalanced-learn sampler that style-transfers source rows."""
 
 import os
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -14,7 +15,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._callbacks import EpochProgress, EpochSeed
+from ._callbacks import EpochProgress, EpochSeed, wants_progress
 from ._checkpoint import fingerprint, uses_checkpoint
 from ._constraints import LayerSizes, TorchDevice
 from ._data import CycleGANData
@@ -24,10 +25,14 @@ from ._early_stopping import JointEarlyStopping, ValidationDistance, hold_out
 from ._generation import check_output_size, generate, sample_counts
 from ._layout import ColumnLayout
 from ._net import CycleGANNet, seeded_torch
-from ._presets import NET_KEYS, PRESETS, interpolates, net_options
+from ._presets import NET_KEYS, PRESETS, interpolates, net_options, resolved
+from ._realism import MAX_ROWS as REALISM_ROWS
+from ._realism import detection_aucs, warn_if_separable
 from ._routing import warn_if_pipeline_dropped_params, warn_if_sliced
 from ._scaling import TargetScaler
 from ._source import columns_of_X, resolve_source
+from ._stacklevel import user_stacklevel
+from ._summary import describe_source, summary_line
 from ._threads import AdaptThreads, thread_limited
 from ._validation import (
     check_classes,
@@ -36,11 +41,15 @@ from ._validation import (
     check_float32_range,
     check_labels,
 )
-from .exceptions import TrainingInterruptedWarning
+from .exceptions import SmallClassWarning, TrainingInterruptedWarning
 
 __all__ = ["CycleGANOversampler"]
 
 MIN_CLASS_ROWS = 2
+# Below this many rows a class warns: its neighbour interpolations use fewer
+# than SMOTE's 5 neighbours, and a GAN learns a distribution from a handful
+# of points.
+MIN_RELIABLE_ROWS = 6
 # Interpolated source rows per class, at least, when source is None.
 POOL_ROWS = 1000
 
@@ -58,6 +67,14 @@ class CycleGANOversampler(BaseOverSampler):
     computation through a skorch net.  Synthetic rows of class k are G_k
     applied to randomly drawn source rows.
 
+    **Without a source (the default) no CycleGAN is trained**: with
+    ``preset="fast"`` the synthetic rows are interpolations between each
+    class's own rows and their neighbours, as imbalanced-learn's ``SMOTE``
+    makes them, because every adversarial refinement of them measured on the
+    KEEL tables lowered balanced accuracy (see the results page).  Pass a
+    ``source`` to train the CycleGANs.  After a fit, ``mode_`` says which of
+    the two ran and ``summary_`` what it did.
+
     Read more in the [user guide](../user-guide/) (``docs/user-guide.md``).
 
     Parameters
@@ -71,8 +88,9 @@ class CycleGANOversampler(BaseOverSampler):
         ``numpy.memmap`` is streamed in batches, never copied whole; a path to
         a ``.npy`` file is memory-mapped the same way (and, unlike an array,
         costs nothing to clone in cross-validation).  A path to a ``.csv``,
-        ``.csv.gz``, ``.tsv`` or ``.parquet`` table is read whole when
-        fitting, as the CLI reads it.  ``fit_resample(X, y, source=S)``
+        ``.csv.gz``, ``.tsv`` or ``.parquet`` table is streamed a few thousand
+        rows at a time into a temporary memory map (read whole only with
+        ``categorical_features``).  ``fit_resample(X, y, source=S)``
         overrides it for one call.  When None, the preset says what serves
         as the source, so the sampler works on any table without an extra
         corpus.  ``"fast"``: each class's own rows, interpolated between a row
@@ -83,12 +101,22 @@ class CycleGANOversampler(BaseOverSampler):
         generators stay the identity and the synthetic rows are the
         interpolations, because every adversarial refinement measured on the
         KEEL tables lowered balanced accuracy (see the results page).
-        ``"paper"``: the rows of all classes passed to ``fit_resample``.
+        ``"paper"``: the rows of all classes passed to ``fit_resample``,
+        translated by CycleGANs trained for the paper's 12,000 epochs.
 
     preset : {{"fast", "paper"}}, default="fast"
-        Supplies every parameter below that is left as None, and the network
+        Supplies every parameter below left as ``"auto"``, and the network
         and optimiser details ``net_params`` can override (see
-        ``sklearn_cyclegan._presets.PRESETS``).  ``"paper"``: hidden sizes
+        ``sklearn_cyclegan._presets.PRESETS``).  What ``"auto"`` becomes:
+
+        | parameter | ``"fast"`` | ``"fast"``, no source | ``"paper"`` |
+        | --- | --- | --- | --- |
+        | ``generator_hidden`` | (128,) | (128,) | (1000, 500, 1000) |
+        | ``pretrain_epochs`` | 100 | 0 | 10000 |
+        | ``max_epochs`` | 300 | 0 | 2000 |
+        | ``lr`` | 0.001 | 0.001 | 0.0002 |
+
+        The values a fit used are in ``summary_``.  ``"paper"``: hidden sizes
         1000-500-1000 / 1000-1000 / 100-100, 10,000 pre-training and 2,000 joint
         epochs, lr 2e-4, Adam betas (0.9, 0.999), 2 generator steps per
         discriminator step, as in the authors' code.  ``"fast"``: one hidden
@@ -98,14 +126,15 @@ class CycleGANOversampler(BaseOverSampler):
         class means closer to the real ones than the source's
         (docs/results.md, Table 1).  Timings are in the user guide.
 
-    generator_hidden : int or tuple of int, default=None
-        Hidden layer sizes of each G_k and F_k.
+    generator_hidden : int, tuple of int or "auto", default="auto"
+        Hidden layer sizes of each G_k and F_k; "auto": the preset's.
 
-    pretrain_epochs : int, default=None
-        Epochs of cycle-reconstruction pre-training of G and F.
+    pretrain_epochs : int or "auto", default="auto"
+        Epochs of cycle-reconstruction pre-training of G and F; "auto": the
+        preset's.
 
-    max_epochs : int, default=None
-        Epochs of joint adversarial training.  An epoch is
+    max_epochs : int or "auto", default="auto"
+        Epochs of joint adversarial training; "auto": the preset's.  An epoch is
         ``floor(n_min / batch_size)`` batches, ``n_min`` being the size of the
         smallest class (or of the source, if smaller).
 
@@ -121,7 +150,7 @@ class CycleGANOversampler(BaseOverSampler):
         SDV's option of the same name does; integer columns are rounded and
         clipped whatever this says.
 
-    categorical_features : "auto" or array-like, default=None
+    categorical_features : "auto", array-like or None, default=None
         Columns holding categories, one-hot encoded for the networks and
         decoded to the category of largest generated value, so every
         synthetic value is a category seen in ``X``; the output keeps ``X``'s
@@ -140,8 +169,9 @@ class CycleGANOversampler(BaseOverSampler):
     batch_size : int, default=64
         Rows per class per batch; shrinks to the smallest class's size.
 
-    lr : float, default=None
-        Adam learning rate of all optimisers (paper: 2e-4; "fast": 1e-3).
+    lr : float or "auto", default="auto"
+        Adam learning rate of all optimisers; "auto": the preset's (paper:
+        2e-4; "fast": 1e-3).
 
     early_stopping : bool, default=False
         Hold back ``validation_fraction`` of every class's rows from training
@@ -190,8 +220,12 @@ class CycleGANOversampler(BaseOverSampler):
         concurrent fits do not oversubscribe the CPU; None leaves the thread
         settings as they are.  See ``docs/performance.md``.
 
-    verbose : int, default=0
-        0 silent, 1 a progress bar over epochs, 2 skorch's per-epoch table.
+    verbose : "auto" or int, default="auto"
+        0 silent; 1 a progress bar over epochs and, after the fit, one line
+        saying what ran (``summary_``); 2 skorch's per-epoch table and that
+        line.  "auto": a progress bar on stderr once training has taken 3 s,
+        only when stderr is a terminal and only in the main thread of the
+        main process (never in joblib's workers), nothing else.
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, batch shuffles and the choice of
@@ -215,6 +249,20 @@ class CycleGANOversampler(BaseOverSampler):
     device_ : str
         Device the networks were trained on.
 
+    mode_ : {{"interpolate", "translate"}}
+        What made the synthetic rows: "interpolate", each class's own rows
+        interpolated with no CycleGAN epoch trained (``source=None`` with
+        ``preset="fast"``); "translate", source rows through trained
+        generators.
+
+    summary_ : dict
+        What the fit did: ``mode``, ``source`` (in words), ``source_rows``,
+        ``preset``, the values ``generator_hidden``, ``pretrain_epochs``,
+        ``max_epochs`` and ``lr`` took, ``epochs_planned``, ``epochs_run``,
+        ``stopped_early``, ``detection_auc`` (a ``{{class: AUC}}`` dict, None
+        when not checked) and ``seconds`` (wall time of ``fit_resample``).
+        ``verbose=1`` prints it as one line.
+
     diversity_ : ndarray of shape (n_classes,)
         Per class, the mean distance from each synthetic row to its nearest
         synthetic neighbour divided by the same among the class's real rows,
@@ -222,6 +270,16 @@ class CycleGANOversampler(BaseOverSampler):
         1 means the synthetic rows spread like the real ones; below
         ``sklearn_cyclegan._diversity.COLLAPSE_THRESHOLD`` (0.1) a
         ``ModeCollapseWarning`` is issued.
+
+    detection_auc_ : ndarray of shape (n_classes,)
+        Per class, the cross-fitted ROC AUC of a small forest telling
+        synthetic rows from real ones (3 folds, at most 500 rows of each, in
+        min-max scaled space; ``sklearn_cyclegan._realism``).  About 0.5 means
+        the rows pass for real; at or above
+        ``sklearn_cyclegan._realism.SEPARABLE_AUC`` (0.95) a
+        ``SeparableRowsWarning`` is issued.  NaN when ``mode_`` is
+        "interpolate" (no check: the rows are SMOTE's) or a class has fewer
+        than 3 rows.
 
     categorical_features_ : ndarray of int
         Indices of the columns encoded as categories (empty when none are).
@@ -248,10 +306,16 @@ class CycleGANOversampler(BaseOverSampler):
     ``fit_resample`` returns the original rows unchanged and in order, followed
     by the synthetic rows grouped by class in the order of ``classes_``.
 
+    A class with fewer than ``MIN_RELIABLE_ROWS`` (6) rows issues a
+    ``SmallClassWarning``: without a source its synthetic rows are
+    interpolations between those few rows (with 2 rows, points on one
+    segment), with one its CycleGAN learns the class from a handful of rows.
+    Fewer than 2 rows is an error.
+
     References
     ----------
-    .. [1] F. Bao, M. Neumann, N. T. Vu, "CycleGAN-based Emotion Style Transfer
-       as Data Augmentation for Speech Emotion Recognition", Interspeech 2019.
+    F. Bao, M. Neumann, N. T. Vu, "CycleGAN-based Emotion Style Transfer as
+    Data Augmentation for Speech Emotion Recognition", Interspeech 2019.
 
     Examples
     --------
@@ -277,14 +341,20 @@ class CycleGANOversampler(BaseOverSampler):
         "generator_hidden": [
             Interval(Integral, 1, None, closed="left"),
             LayerSizes(),
-            None,
+            StrOptions({"auto"}),
         ],
-        "pretrain_epochs": [Interval(Integral, 0, None, closed="left"), None],
-        "max_epochs": [Interval(Integral, 0, None, closed="left"), None],
+        "pretrain_epochs": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "max_epochs": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "lambda_cycle": [Interval(Real, 0, None, closed="left")],
         "lambda_cls": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither"), None],
+        "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -296,7 +366,7 @@ class CycleGANOversampler(BaseOverSampler):
             Interval(Integral, 1, None, closed="left"),
             None,
         ],
-        "verbose": ["verbose"],
+        "verbose": [StrOptions({"auto"}), "verbose"],
         "random_state": ["random_state"],
     }
 
@@ -306,15 +376,15 @@ class CycleGANOversampler(BaseOverSampler):
         sampling_strategy="auto",
         source=None,
         preset="fast",
-        generator_hidden=None,
-        pretrain_epochs=None,
-        max_epochs=None,
+        generator_hidden="auto",
+        pretrain_epochs="auto",
+        max_epochs="auto",
         lambda_cycle=5.0,
         lambda_cls=2.0,
         enforce_min_max_values=True,
         categorical_features=None,
         batch_size=64,
-        lr=None,
+        lr="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -322,7 +392,7 @@ class CycleGANOversampler(BaseOverSampler):
         net_params=None,
         device="auto",
         n_threads="auto",
-        verbose=0,
+        verbose="auto",
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -400,12 +470,18 @@ class CycleGANOversampler(BaseOverSampler):
             # After the user's callbacks, so a checkpoint still saves the last epoch.
             stopping = JointEarlyStopping(
                 patience=self.n_iter_no_change,
-                sink=print if self.verbose else _silent,
+                sink=print if self._verbosity() else _silent,
             )
             callbacks.append(("early_stopping", stopping))
-        if self.verbose == 1:
-            callbacks.append(("progress", EpochProgress()))
+        if self._verbosity() == 1 or wants_progress(self.verbose):
+            # "auto" waits a few seconds, so a short fit draws nothing.
+            delay = 3.0 if self.verbose == "auto" else 0.0
+            callbacks.append(("progress", EpochProgress(delay=delay)))
         return callbacks
+
+    def _verbosity(self):
+        """The verbosity as a level: "auto" prints nothing but a progress bar."""
+        return 0 if self.verbose == "auto" else int(self.verbose)
 
     def _build_net(self, n_classes, n_features, interpolated, seed=0, validation=None):
         options = net_options(
@@ -414,12 +490,13 @@ class CycleGANOversampler(BaseOverSampler):
             {key: getattr(self, key) for key in NET_KEYS},
             self.net_params,
         )
+        self._resolved = resolved(options)
         return CycleGANNet(
             module__n_classes=n_classes,
             module__n_features=n_features,
             callbacks=self._callbacks(seed, validation),
             device=self.device_,
-            verbose=int(self.verbose >= 2),
+            verbose=int(self._verbosity() >= 2),
             **options,
         )
 
@@ -462,6 +539,7 @@ class CycleGANOversampler(BaseOverSampler):
     @thread_limited
     def _fit_resample(self, X, y, source=None):
         # Validate.
+        started = time.perf_counter()
         X_given, X = X, self.layout_.transform(X, "X")
         self.classes_, y_encoded = check_classes(y, MIN_CLASS_ROWS)
         n_classes = len(self.classes_)
@@ -469,6 +547,7 @@ class CycleGANOversampler(BaseOverSampler):
         self.device_ = check_device(self.device)
         source = self.source if source is None else source
         interpolated = interpolates(self.preset, source is not None)
+        self._warn_if_small(y_encoded, source is not None or not interpolated)
         random_state = check_random_state(self.random_state)
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
 
@@ -519,13 +598,19 @@ class CycleGANOversampler(BaseOverSampler):
             self.net_.fit(data)
         self.history_ = self.net_.history
         self._warn_if_interrupted()
-        self.diversity_ = self._diversity(X_scaled, y_encoded)
+        trained = len(self.history_) > 0
+        self.mode_ = "interpolate" if interpolated and not trained else "translate"
+        self.diversity_, self.detection_auc_ = self._check_rows(X_scaled, y_encoded)
         warn_if_collapsed(self.diversity_, self.classes_)
+        warn_if_separable(self.detection_auc_, self.classes_)
 
         # Generate, in X's columns.
         counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
         X_new, y_new = self._generate(counts, np.random.default_rng(self._sample_seed))
         X_new = self.layout_.inverse_transform(X_new)
+        self.summary_ = self._summary(source, interpolated, started)
+        if self._verbosity():
+            print(summary_line(self.summary_))
         return (
             np.vstack([X_given, X_new.astype(X_given.dtype, copy=False)]),
             np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
@@ -545,8 +630,64 @@ class CycleGANOversampler(BaseOverSampler):
                 stacklevel=4,
             )
 
-    def _diversity(self, X_scaled, y_encoded):
-        """Per class, spread of synthetic rows relative to real ones (_diversity)."""
+    def _warn_if_small(self, y_encoded, trains_on_source):
+        """Warn about classes of fewer than ``MIN_RELIABLE_ROWS`` rows."""
+        counts = np.bincount(y_encoded, minlength=len(self.classes_))
+        # Only classes that get synthetic rows: the others' rows are kept as is.
+        grown = [self.sampling_strategy_.get(c, 0) > 0 for c in self.classes_]
+        small = (counts < MIN_RELIABLE_ROWS) & np.array(grown, dtype=bool)
+        if not small.any():
+            return
+        detail = ", ".join(
+            f"{c!r}: {n}" for c, n in zip(self.classes_[small].tolist(), counts[small])
+        )
+        if trains_on_source:
+            consequence = (
+                "its CycleGAN learns the class from that handful of rows, so "
+                "its synthetic rows cannot be trusted to look like the class"
+            )
+        else:
+            consequence = (
+                "its synthetic rows are interpolations between those few rows "
+                "(with 2 rows, points on the one segment between them)"
+            )
+        warnings.warn(
+            f"{int(small.sum())} class(es) to over-sample have fewer than "
+            f"{MIN_RELIABLE_ROWS} rows ({detail}): {consequence}. Collect more "
+            "rows of the class, or leave it out of sampling_strategy.",
+            SmallClassWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+    def _summary(self, source, interpolated, started):
+        """What the fit did, as the ``summary_`` dict."""
+        planned = self.net_.total_epochs
+        aucs = self.detection_auc_
+        return {
+            "mode": self.mode_,
+            "source": describe_source(source, interpolated),
+            "source_rows": int(self._source.n_rows),
+            "preset": self.preset,
+            **self._resolved,
+            "epochs_planned": int(planned),
+            "epochs_run": len(self.history_),
+            "stopped_early": bool(
+                len(self.history_) and self.history_[-1].get("stopped_early", False)
+            ),
+            "detection_auc": None
+            if np.isnan(aucs).all()
+            else dict(zip(self.classes_.tolist(), aucs.round(3).tolist())),
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+
+    def _check_rows(self, X_scaled, y_encoded):
+        """Per class, the diversity and the detection AUC of synthetic rows.
+
+        Both compare equally many synthetic and real rows of each class, drawn
+        once.  The detection check runs only when the rows come from a
+        trained generator: an untrained one returns the interpolations, whose
+        realism is SMOTE's (docs/quality.md).
+        """
         rng = np.random.default_rng([self._sample_seed, 1])
         n_rows = [
             min(int(np.sum(y_encoded == k)), self._source.n_rows, MAX_ROWS)
@@ -559,7 +700,14 @@ class CycleGANOversampler(BaseOverSampler):
         real = [
             rng.permutation(X_scaled[y_encoded == k])[:n] for k, n in enumerate(n_rows)
         ]
-        return diversity_ratios(real, synthetic)
+        aucs = np.full(len(self.classes_), np.nan)
+        if self.mode_ == "translate":
+            aucs = detection_aucs(
+                [r[:REALISM_ROWS] for r in real],
+                [s[:REALISM_ROWS] for s in synthetic],
+                seed=int(rng.integers(2**31)),
+            )
+        return diversity_ratios(real, synthetic), aucs
 
     def _generate(self, counts, rng):
         """Exactly ``counts[c]`` encoded synthetic rows of each class ``c``."""

@@ -25,7 +25,14 @@ class's source is its own rows, interpolated.
 
 import numpy as np
 
-__all__ = ["NET_KEYS", "PRESETS", "interpolates", "net_options"]
+__all__ = [
+    "AUTO_KEYS",
+    "NET_KEYS",
+    "PRESETS",
+    "interpolates",
+    "net_options",
+    "resolved",
+]
 
 # The authors' settings of the parts both presets share.
 _COMMON_NET = {
@@ -91,6 +98,9 @@ NET_KEYS = {
     "batch_size": "batch_size",
 }
 
+# The sampler's parameters whose default, "auto", is the preset's value.
+AUTO_KEYS = ("generator_hidden", "pretrain_epochs", "max_epochs", "lr")
+
 # Layer sizes: an int is one hidden layer.
 _HIDDEN = (
     "module__generator_hidden",
@@ -115,7 +125,7 @@ def net_options(preset, interpolated, params, net_params):
         Whether the source is each class's own rows, interpolated: the
         preset's ``"interpolated"`` values then replace its own.
     params : dict
-        The sampler's parameters named in ``NET_KEYS``; None keeps the
+        The sampler's parameters named in ``NET_KEYS``; "auto" keeps the
         preset's value.
     net_params : dict or None
         skorch-prefixed options, each overriding everything else.
@@ -125,9 +135,18 @@ def net_options(preset, interpolated, params, net_params):
     options.update(defaults["net"])
     if interpolated:
         options.update(defaults.get("interpolated", {}))
-    options.update({NET_KEYS[k]: v for k, v in params.items() if v is not None})
+    options.update({NET_KEYS[k]: v for k, v in params.items() if not _is_auto(v)})
     options.update(net_params or {})
     for key in _HIDDEN:
         options[key] = tuple(int(size) for size in np.atleast_1d(options[key]))
     options["optimizer__betas"] = tuple(float(b) for b in options["optimizer__betas"])
     return options
+
+
+def resolved(options):
+    """The values the "auto" parameters took, from ``net_options``' result."""
+    return {key: options[NET_KEYS[key]] for key in AUTO_KEYS}
+
+
+def _is_auto(value):
+    return isinstance(value, str) and value == "auto"

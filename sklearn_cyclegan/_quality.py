@@ -159,13 +159,16 @@ def quality_report(
           ``diversity`` is low too);
         - ``tstr`` (train on synthetic, test on real): a ``classifier`` is
           trained on the synthetic rows of every class that has some and
-          predicts the real test rows of those classes; per class, its recall
-          of that class, and in the ``"all"`` row their mean: the balanced
-          accuracy.  Needs synthetic rows of two classes or more;
+          predicts every real test row; per class, its recall of that class
+          (NaN for a class without synthetic rows).  Needs synthetic rows of
+          two classes or more;
         - ``note``: why a value of the row is NaN, empty otherwise.
 
         The ``"all"`` row holds the unweighted mean over classes of each
-        measure (NaN ignored).
+        measure (NaN ignored), except ``tstr``: there, the balanced accuracy
+        over *all* classes of the test rows, in which a class without
+        synthetic rows counts with recall 0 (the classifier never predicts
+        it), so it is never higher than the mean of the per-class values.
 
     See Also
     --------
@@ -211,7 +214,9 @@ def quality_report(
         X * scaler.scale_ + scaler.min_ for X in (X_real, X_synthetic, X_test)
     )
     classes = np.unique(y_real)
-    recalls, tstr_note = _tstr(classifier, synthetic, y_synthetic, test, y_test)
+    recalls, balanced, tstr_note = _tstr(
+        classifier, synthetic, y_synthetic, test, y_test
+    )
     diversity_rng = np.random.default_rng(diversity_seed)
     rows = []
     for label in classes:
@@ -245,6 +250,7 @@ def quality_report(
         "n_real": len(real),
         "n_synthetic": len(synthetic),
         **per_class[METRICS].mean().to_dict(),
+        "tstr": balanced,
         "note": "",
     }
     report = pd.concat([per_class, pd.DataFrame([summary])], ignore_index=True)
@@ -309,20 +315,21 @@ def memorisation(real, synthetic):
 
 
 def _tstr(classifier, synthetic, y_synthetic, test, y_test):
-    """Per-class recall on real rows of a classifier fitted on synthetic rows."""
+    """Recall per covered class, and balanced accuracy over all test classes,
+    of a classifier fitted on synthetic rows."""
     covered = np.unique(y_synthetic)
     if len(covered) < 2:
-        return {}, "tstr needs synthetic rows of two classes or more"
-    tested = np.isin(y_test, covered)
+        return {}, np.nan, "tstr needs synthetic rows of two classes or more"
     model = clone(classifier).fit(synthetic, y_synthetic)
+    tested = np.unique(y_test)
+    # Over every class of the test rows: one the classifier never learnt
+    # scores recall 0, as balanced_accuracy_score would count it.
     recalls = recall_score(
-        y_test[tested],
-        model.predict(test[tested]),
-        labels=covered,
-        average=None,
-        zero_division=np.nan,
+        y_test, model.predict(test), labels=tested, average=None, zero_division=0
     )
-    return dict(zip(covered.tolist(), recalls)), ""
+    by_class = dict(zip(tested.tolist(), recalls))
+    per_class = {c: by_class.get(c, np.nan) for c in covered.tolist()}
+    return per_class, float(np.mean(recalls)), ""
 
 
 def _check_rows(X_real, y_real, X_synthetic, y_synthetic):

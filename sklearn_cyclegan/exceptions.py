@@ -8,6 +8,8 @@ __all__ = [
     "CheckpointError",
     "DivergenceError",
     "ModeCollapseWarning",
+    "SeparableRowsWarning",
+    "SmallClassWarning",
     "TableError",
     "TrainingInterruptedWarning",
 ]
@@ -23,6 +25,16 @@ class DivergenceError(RuntimeError):
 
 class ModeCollapseWarning(UserWarning):
     """The synthetic rows of a class are far less diverse than its real rows."""
+
+
+class SeparableRowsWarning(UserWarning):
+    """A classifier tells a class's synthetic rows from its real rows almost
+    perfectly (``detection_auc_``), so the rows are detectably fake."""
+
+
+class SmallClassWarning(UserWarning):
+    """A class has too few rows for its synthetic rows to be more than
+    recombinations of them (``MIN_RELIABLE_ROWS``)."""
 
 
 class TableError(ValueError):

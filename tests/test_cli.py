@@ -1,13 +1,15 @@
 """The sklearn-cyclegan command line: augment, extract, and one-line errors."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
-from sklearn_cyclegan.cli import build_parser, main
+from sklearn_cyclegan import SeparableRowsWarning, cli
+from sklearn_cyclegan.cli import SEPARABLE_NOTE, build_parser, main
 
 from .conftest import data_file
 
@@ -485,3 +487,40 @@ def test_integer_id_features_warn_to_pass_group(table, tmp_path, capsys):
     assert _augment(path, tmp_path / "c.csv") == 0
     err = capsys.readouterr().err
     assert "integer column(s) k of" in err and "count" not in err
+
+
+def test_augment_report_marks_detectably_fake_rows(table, tmp_path, capsys):
+    frame, path = table
+    # A source far from the table, barely trained on: trivially separable rows.
+    source = tmp_path / "source.npy"
+    np.save(source, np.random.default_rng(0).normal(size=(200, 4)) * 5 + 40)
+    out = tmp_path / "out.csv"
+    args = ["augment", str(path), "--label", "label", "--group", "speaker"]
+    args += ["-o", str(out), "--source", str(source), "--report", "--quiet"]
+    with pytest.warns(SeparableRowsWarning):
+        assert main([*args, "--pretrain-epochs", "0", "--max-epochs", "0"]) == 0
+    printed = capsys.readouterr().out
+    rare = next(line for line in printed.splitlines() if line.startswith("  rare"))
+    assert SEPARABLE_NOTE in rare
+    assert "try a source closer to the input" in printed
+
+
+def test_demo_names_what_ran_and_cross_validates(capsys, monkeypatch):
+    monkeypatch.setattr(cli, "DEMO_REPEATS", 1)
+    assert main(["demo", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "CycleGANOversampler (no source: interpolation)" in out
+    assert "repeated 1 times" in out and "±" in out
+    assert "trains no CycleGAN" in out
+
+
+def test_warnings_are_one_line_naming_the_command():
+    # What Python prints for a warning the command did not catch.
+    with cli.one_line_warnings("sklearn-cyclegan augment"):
+        text = warnings.formatwarning(
+            "rows look fake", SeparableRowsWarning, "_threads.py", 104
+        )
+    assert text == (
+        "sklearn-cyclegan augment: warning: SeparableRowsWarning: rows look fake\n"
+    )
+    assert "_threads.py" in warnings.formatwarning("x", UserWarning, "_threads.py", 1)

@@ -145,6 +145,27 @@ def test_tstr_is_per_class_recall_and_balanced_accuracy(data):
     )
 
 
+def test_all_row_tstr_counts_classes_without_synthetic_rows(data):
+    # SMOTE-style: the majority class gets no synthetic rows, so a classifier
+    # trained on synthetic rows alone never predicts it; the "all" row is the
+    # balanced accuracy over every class, not the mean over covered ones.
+    X, y, X_new, y_new = data
+    X = np.vstack([X, X[y == 1][:40] + 2.0])
+    y = np.r_[y, [2] * 40]
+    covered = y_new == 1
+    X_syn = np.vstack([X_new[covered], X[y == 2] + 0.01])
+    y_syn = np.r_[y_new[covered], [2] * 40]
+    model = LogisticRegression()
+    report = quality_report(X, y, X_syn, y_syn, classifier=model, random_state=0)
+    scaler = MinMaxScaler().fit(X)
+    predicted = LogisticRegression().fit(scaler.transform(X_syn), y_syn)
+    predicted = predicted.predict(scaler.transform(X))
+    expected = balanced_accuracy_score(y, predicted)
+    assert report["tstr"].iloc[-1] == pytest.approx(expected)
+    assert np.isnan(report.set_index("class").loc[0, "tstr"])
+    assert report["tstr"].iloc[-1] < per_class(report)["tstr"].mean()
+
+
 def test_dataframes_and_string_labels(data):
     X, y, X_new, y_new = data
     columns = [f"f{i}" for i in range(X.shape[1])]
