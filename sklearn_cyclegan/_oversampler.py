@@ -361,13 +361,15 @@ class CycleGANOversampler(BaseOverSampler):
             )
         layout = ColumnLayout(self.categorical_features).fit(X)
         self.categorical_features_ = layout.categorical_
+        # On the raw columns: validation casts a frame with a float column
+        # to float64, which would already have rounded them.
+        check_exact_integers(X, "X", skip=layout.categorical_)
         if isinstance(y, pd.api.extensions.ExtensionArray):
             # e.g. the Arrow-backed strings of pandas 3's Series.values, which
             # numpy-style fancy indexing (and so imbalanced-learn) cannot take.
             y = y.to_numpy()
         if layout.passthrough:
             X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept_sparse)
-            check_exact_integers(X, "X")
         else:
             # The numeric checks run on the encoding; the names and width are
             # X's own.
