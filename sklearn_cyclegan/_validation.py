@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ._scaling import iter_chunks
+
 
 def check_feature_types(X):
     """Raise a TypeError naming the non-numeric columns of ``X``, if any.
@@ -114,8 +116,9 @@ def _raw_columns(X):
         # One pass over the rows (a memory-mapped source may be large); a
         # column within range is then given as None.
         limit = 2**53
-        low, high = array.min(axis=0), array.max(axis=0)
-        beyond = (high > limit) | (low < -limit)
+        beyond = np.zeros(array.shape[1], dtype=bool)
+        for chunk in iter_chunks(array):  # file reads for a memory map
+            beyond |= (chunk.max(axis=0) > limit) | (chunk.min(axis=0) < -limit)
         for i in range(array.shape[1]):
             yield f"index {i}", array[:, i] if beyond[i] else None
         return
