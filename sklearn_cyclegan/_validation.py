@@ -141,7 +141,8 @@ def _beyond_float64(column):
             return False
         low, high = column.min(), column.max()
         return bool(pd.notna(high) and (high > limit or low < -limit))
-    if dtype.kind == "O":
+    kind = pd.api.types.infer_dtype(column, skipna=True) if dtype.kind == "O" else ""
+    if kind in {"integer", "mixed-integer", "mixed-integer-float"}:
         return any(
             isinstance(v, Integral) and not isinstance(v, bool) and abs(v) > limit
             for v in np.asarray(column, dtype=object).ravel()
