@@ -6,6 +6,8 @@ generated block is turned back into a category by its largest entry, so every
 synthetic value is a category seen in ``X``.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
@@ -14,6 +16,10 @@ from sklearn.utils.validation import check_array
 from ._validation import holds_numbers
 
 __all__ = ["CategoricalColumns", "as_table"]
+
+# Share of a source's rows below which a categorical column warns that its
+# values mostly miss X's categories (none: an error).
+MIN_KNOWN = 0.5
 
 
 def as_table(X):
@@ -141,7 +147,8 @@ class CategoricalColumns:
         return repr(self.names_[i]) if self.names_ is not None else f"{i}"
 
     def _categories(self, X, name):
-        """The categorical columns as an object array, refusing missing values."""
+        """The categorical columns as an object array, refusing missing values
+        and columns that mix numbers and strings."""
         values = np.asarray(_columns(X, self.categorical_), dtype=object)
         missing = pd.isna(values)
         if missing.any():
@@ -151,10 +158,29 @@ class CategoricalColumns:
                 f"column {self._name(column)}; fill them (e.g. with a 'missing' "
                 "category) or drop those rows."
             )
+        for column, block in zip(self.categorical_, values.T):
+            # scikit-learn's encoder refuses these without naming the column.
+            if pd.api.types.infer_dtype(block, skipna=False) in {
+                "mixed",
+                "mixed-integer",
+            }:
+                text = [v for v in block if isinstance(v, str)]
+                other = [v for v in block if not isinstance(v, str)]
+                if text and other:
+                    raise TypeError(
+                        f"{name} mixes strings and other values in categorical "
+                        f"column {self._name(column)} (e.g. {text[0]!r} and "
+                        f"{other[0]!r}); convert it to one type, e.g. "
+                        "X[column].astype(str)."
+                    )
         return values
 
-    def transform(self, X, name="X"):
-        """All-numeric float64 rows: the numeric columns, then the one-hot blocks."""
+    def transform(self, X, name="X", check_known=False):
+        """All-numeric float64 rows: the numeric columns, then the one-hot blocks.
+
+        ``check_known``: refuse (or warn about) categorical columns whose
+        values mostly miss X's categories (``_check_known``), as for a source.
+        """
         X = as_table(X)
         if X.shape[1] != self.n_features_in_:
             hint = ""
@@ -187,7 +213,41 @@ class CategoricalColumns:
                 "categorical_features; add them there."
             )
         numeric = np.asarray(numeric, dtype=np.float64)
-        return np.hstack([numeric, self.encoder_.transform(self._categories(X, name))])
+        categories = self._categories(X, name)
+        encoded = self.encoder_.transform(categories)
+        if check_known:
+            self._check_known(categories, encoded, name)
+        return np.hstack([numeric, encoded])
+
+    def _check_known(self, categories, encoded, name):
+        """Refuse a column none of whose values is one of X's categories; warn
+        when fewer than ``MIN_KNOWN`` of its rows are.
+
+        An unknown value becomes an all-zero block, which decodes to one
+        arbitrary category of X: a source written in other case or as codes
+        instead of labels would give that one category for every row.
+        """
+        start = len(self.numeric_)
+        for i, (column, block) in enumerate(zip(self.categorical_, self._blocks)):
+            known = encoded[:, block - start].any(axis=1)
+            share = float(known.mean()) if len(known) else 1.0
+            if share >= MIN_KNOWN:
+                continue
+            unknown = pd.unique(categories[~known, i])[:3].tolist()
+            seen = self.encoder_.categories_[i][:5].tolist()
+            message = (
+                f"{share:.0%} of {name}'s rows hold one of X's categories in "
+                f"categorical column {self._name(column)}: values such as "
+                f"{unknown} are not among X's {seen}; values are compared "
+                "exactly, type and case included ('f' is not 'F', 1 is not "
+                "'1'), and unknown values all decode to one category."
+            )
+            if not known.any():
+                raise ValueError(
+                    f"{message} Write the column as X writes it (e.g. "
+                    "source[column].str.upper() or .map({code: label}))."
+                )
+            warnings.warn(message, UserWarning, stacklevel=5)
 
     def raw_array(self, X):
         """``X`` as an array in the dtype ``inverse_transform`` returns."""

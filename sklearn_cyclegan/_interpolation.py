@@ -15,10 +15,41 @@ import numpy as np
 from imblearn.over_sampling import SMOTE
 from sklearn.neighbors import NearestNeighbors
 
-__all__ = ["class_interpolations"]
+__all__ = ["ScaledNeighbors", "class_interpolations"]
 
 # SMOTE's own default; a class of n rows uses min(K_NEIGHBORS, n - 1).
 K_NEIGHBORS = 5
+
+
+class ScaledNeighbors(NearestNeighbors):
+    """Euclidean nearest neighbours of the rows times ``scale``.
+
+    The same neighbours as the weighted Minkowski metric with weights
+    ``scale**2``, but through scikit-learn's matrix-product search: the
+    weighted metric is computed pair by pair, which took 158 s instead of
+    1 s for a table with a 1000-level categorical column (1000 one-hot
+    columns; issue 20).
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+    scale : ndarray of shape (n_features,), default=None
+        Per-feature factor applied before the search; None: 1.
+    """
+
+    def __init__(self, n_neighbors=5, scale=None):
+        super().__init__(n_neighbors=n_neighbors)
+        self.scale = scale
+
+    def _scaled(self, X):
+        return X if self.scale is None else np.asarray(X) * self.scale
+
+    def fit(self, X, y=None):
+        return super().fit(self._scaled(X))
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        X = None if X is None else self._scaled(X)
+        return super().kneighbors(X, n_neighbors, return_distance)
 
 
 def class_interpolations(X, y_encoded, n_classes, n_rows, random_state, scale):
@@ -51,12 +82,8 @@ def class_interpolations(X, y_encoded, n_classes, n_rows, random_state, scale):
         size = int(in_class.sum())
         # SMOTE grows class 1 of a two-class problem: the class against the
         # rest.  Its neighbours are searched among the class's rows only.
-        # Euclidean distance of the scaled rows, as a weighted Minkowski metric.
-        neighbours = NearestNeighbors(
-            n_neighbors=min(K_NEIGHBORS, size - 1) + 1,
-            metric="minkowski",
-            p=2,
-            metric_params={"w": np.square(scale)},
+        neighbours = ScaledNeighbors(
+            n_neighbors=min(K_NEIGHBORS, size - 1) + 1, scale=scale
         )
         smote = SMOTE(
             sampling_strategy={1: size + n_rows},

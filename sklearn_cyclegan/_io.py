@@ -126,6 +126,7 @@ def stream_table(path, columns, chunk_rows=None):
         prefix="sklearn-cyclegan-source-", suffix=".f64"
     ) as handle:
         for chunk in _chunks(path, columns, chunk_rows or STREAM_ROWS):
+            _check_exact_integers(chunk, path)
             try:
                 block = chunk.to_numpy(dtype=np.float64)
             except (TypeError, ValueError):
@@ -142,6 +143,16 @@ def stream_table(path, columns, chunk_rows=None):
         return np.memmap(
             handle, dtype=np.float64, mode="r", shape=(n_rows, len(columns))
         )
+
+
+def _check_exact_integers(chunk, path):
+    """Refuse integer columns float64 would round, before the cast (issue 20)."""
+    from ._validation import check_exact_integers
+
+    try:
+        check_exact_integers(chunk, f"source {path}")
+    except ValueError as exc:
+        raise TableError(str(exc)) from None
 
 
 def check_output(path, overwrite, inputs=None, error=TableError):

@@ -78,14 +78,18 @@ class ColumnLayout:
         """Whether every column is numeric, so encoding changes nothing."""
         return self.encoder_ is None
 
-    def transform(self, X, name="X"):
+    def transform(self, X, name="X", check_known=False):
         """Rows as the networks see them: X itself, or encoded float rows.
 
         With categorical columns, the numeric columns followed by one
-        one-hot block per categorical column (float64 ndarray).  Without,
-        ``X`` is returned as given, so a memory-mapped source stays one.
+        one-hot block per categorical column (float64 ndarray); with
+        ``check_known``, a column whose values all miss X's categories is
+        refused, and one where most do warns.  Without, ``X`` is returned as
+        given, so a memory-mapped source stays one.
         """
-        return X if self.passthrough else self.encoder_.transform(X, name)
+        if self.passthrough:
+            return X
+        return self.encoder_.transform(X, name, check_known=check_known)
 
     def raw_array(self, X):
         """``X`` as an array in the dtype ``inverse_transform`` returns."""

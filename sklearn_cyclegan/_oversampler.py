@@ -25,7 +25,14 @@ from ._early_stopping import JointEarlyStopping, ValidationDistance, hold_out
 from ._generation import check_output_size, generate, sample_counts
 from ._layout import ColumnLayout
 from ._net import CycleGANNet, seeded_torch
-from ._presets import NET_KEYS, PRESETS, interpolates, net_options, resolved
+from ._presets import (
+    HIDDEN_KEYS,
+    NET_KEYS,
+    PRESETS,
+    interpolates,
+    net_options,
+    resolved,
+)
 from ._realism import MAX_ROWS as REALISM_ROWS
 from ._realism import detection_aucs, warn_if_separable
 from ._routing import warn_if_pipeline_dropped_params, warn_if_sliced
@@ -210,15 +217,19 @@ class CycleGANOversampler(BaseOverSampler):
         Torch device for training and generation: "auto" (CUDA when present)
         or any string torch reads as a device ("cpu", "cuda", "cuda:1").
 
-    n_threads : "auto", int or None, default="auto"
+    n_threads : "auto", "load", int or None, default="auto"
         CPU threads for torch and BLAS during ``fit_resample``, ``sample`` and
-        ``transfer``; the caller's settings are restored afterwards.  "auto"
-        takes the cores this process may use (affinity and cgroup quota) less
-        those busy with other runnable tasks, at least 1 and at most torch's
-        thread count at the call (so ``OMP_NUM_THREADS``, joblib's limits in
-        worker processes and ``torch.set_num_threads`` still hold), so that
-        concurrent fits do not oversubscribe the CPU; None leaves the thread
-        settings as they are.  See ``docs/performance.md``.
+        ``transfer``; the caller's settings are restored afterwards.  Torch's
+        results depend on its thread count, so "auto" uses only facts that
+        do not change between runs: 1 thread when no hidden layer is wider
+        than 256 units (the ``"fast"`` preset), else the cores this process
+        may use (affinity and cgroup quota), at most torch's thread count at
+        the call (so ``OMP_NUM_THREADS``, joblib's limits in worker processes
+        and ``torch.set_num_threads`` still hold).  "load" (opt-in) takes
+        those cores less the ones busy with other runnable tasks, re-read
+        every 5 epochs, so that concurrent wide fits do not oversubscribe the
+        CPU, at the cost of rows that may differ from run to run.  None
+        leaves the thread settings as they are.  See ``docs/performance.md``.
 
     verbose : "auto" or int, default="auto"
         0 silent; 1 a progress bar over epochs and, after the fit, one line
@@ -362,7 +373,7 @@ class CycleGANOversampler(BaseOverSampler):
         "net_params": [dict, None],
         "device": [StrOptions({"auto"}), TorchDevice()],
         "n_threads": [
-            StrOptions({"auto"}),
+            StrOptions({"auto", "load"}),
             Interval(Integral, 1, None, closed="left"),
             None,
         ],
@@ -431,13 +442,15 @@ class CycleGANOversampler(BaseOverSampler):
             )
         layout = ColumnLayout(self.categorical_features).fit(X)
         self.categorical_features_ = layout.categorical_
+        # On the raw columns: validation casts a frame with a float column
+        # to float64, which would already have rounded them.
+        check_exact_integers(X, "X", skip=layout.categorical_)
         if isinstance(y, pd.api.extensions.ExtensionArray):
             # e.g. the Arrow-backed strings of pandas 3's Series.values, which
             # numpy-style fancy indexing (and so imbalanced-learn) cannot take.
             y = y.to_numpy()
         if layout.passthrough:
             X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept_sparse)
-            check_exact_integers(X, "X")
         else:
             # The numeric checks run on the encoding; the names and width are
             # X's own.
@@ -461,7 +474,7 @@ class CycleGANOversampler(BaseOverSampler):
     def _callbacks(self, seed, validation):
         """The net's callbacks: seeding, threads, the user's, early stopping."""
         callbacks = [("epoch_seed", EpochSeed(seed))]
-        if self.n_threads == "auto":
+        if self.n_threads == "load":
             callbacks.append(("adapt_threads", AdaptThreads()))
         if validation is not None:
             callbacks.append(("valid_distance", ValidationDistance(*validation)))
@@ -482,6 +495,16 @@ class CycleGANOversampler(BaseOverSampler):
     def _verbosity(self):
         """The verbosity as a level: "auto" prints nothing but a progress bar."""
         return 0 if self.verbose == "auto" else int(self.verbose)
+
+    def _widest_layer(self):
+        """Widest hidden layer of the networks, which sizes ``n_threads="auto"``."""
+        options = net_options(
+            self.preset,
+            False,
+            {key: getattr(self, key) for key in NET_KEYS},
+            self.net_params,
+        )
+        return max(max(options[key], default=0) for key in HIDDEN_KEYS)
 
     def _build_net(self, n_classes, n_features, interpolated, seed=0, validation=None):
         options = net_options(

@@ -102,7 +102,7 @@ NET_KEYS = {
 AUTO_KEYS = ("generator_hidden", "pretrain_epochs", "max_epochs", "lr")
 
 # Layer sizes: an int is one hidden layer.
-_HIDDEN = (
+HIDDEN_KEYS = (
     "module__generator_hidden",
     "module__discriminator_hidden",
     "module__classifier_hidden",
@@ -137,7 +137,7 @@ def net_options(preset, interpolated, params, net_params):
         options.update(defaults.get("interpolated", {}))
     options.update({NET_KEYS[k]: v for k, v in params.items() if not _is_auto(v)})
     options.update(net_params or {})
-    for key in _HIDDEN:
+    for key in HIDDEN_KEYS:
         options[key] = tuple(int(size) for size in np.atleast_1d(options[key]))
     options["optimizer__betas"] = tuple(float(b) for b in options["optimizer__betas"])
     return options

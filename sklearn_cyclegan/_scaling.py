@@ -51,9 +51,64 @@ def file_stamp(array):
 
 
 def iter_chunks(array, chunk_rows=CHUNK_ROWS):
-    for start in range(0, array.shape[0], chunk_rows):
-        yield np.asarray(array[start : start + chunk_rows])
-        release_pages(array)
+    """``array``'s rows, ``chunk_rows`` at a time, as in-memory arrays.
+
+    A memory map of a named file is read with ordinary file reads, not
+    through the mapping: a file truncated while it is scanned then gives a
+    short read, reported by name, where touching the mapping past the new end
+    kills the process (SIGBUS).  Memory stays bounded by one chunk.
+    """
+    where = _file_position(array)
+    if where is None:
+        for start in range(0, array.shape[0], chunk_rows):
+            yield np.asarray(array[start : start + chunk_rows])
+            release_pages(array)
+        return
+    path, position = where
+    row_bytes = array.dtype.itemsize * int(np.prod(array.shape[1:], dtype=np.int64))
+    with open(path, "rb", buffering=0) as handle:
+        for start in range(0, array.shape[0], chunk_rows):
+            rows = min(chunk_rows, array.shape[0] - start)
+            chunk = np.empty((rows, *array.shape[1:]), dtype=array.dtype)
+            got = _read_into(handle, chunk, position + start * row_bytes)
+            if got != rows * row_bytes:
+                raise RuntimeError(
+                    f"The source file {str(path)!r} was truncated while it was "
+                    f"being read (row {start + got // row_bytes} of "
+                    f"{array.shape[0]} is missing); wait until it is written "
+                    "completely, or copy it, and fit again."
+                )
+            yield chunk
+
+
+def _read_into(handle, chunk, position):
+    """Fill ``chunk`` from ``position`` of the file; the bytes read (fewer
+    only at the end of the file)."""
+    view, done = memoryview(chunk).cast("B"), 0
+    while done < len(view):
+        got = os.preadv(handle.fileno(), [view[done:]], position + done)
+        if got == 0:
+            break
+        done += got
+    return done
+
+
+def _file_position(array):
+    """``(path, byte offset of the first row)`` of a C-ordered memory map of a
+    named file; None for anything else (an unnamed temporary file cannot be
+    truncated by anyone else)."""
+    if (
+        not isinstance(array, np.memmap)
+        or array.filename is None
+        or not array.flags.c_contiguous
+        or not isinstance(getattr(array, "_mmap", None), mmap.mmap)
+    ):
+        return None
+    # numpy maps from the allocation boundary below the header's end; a view
+    # (rows start..) lies further into the same mapping.
+    mapped_from = array.offset - array.offset % mmap.ALLOCATIONGRANULARITY
+    base = np.frombuffer(array._mmap, dtype=np.uint8).ctypes.data
+    return array.filename, mapped_from + array.ctypes.data - base
 
 
 class SourceRows:

@@ -110,15 +110,15 @@ def _check_source(source, X, layout):
         source = _read(source, layout)
     if sp.issparse(source):
         raise TypeError("source must be dense; convert it with source.toarray().")
-    source = layout.transform(
-        columns_of_X(source, "source", layout.feature_names_), "source"
-    )
+    source = columns_of_X(source, "source", layout.feature_names_)
+    # Before any cast to float64 (a DataFrame's, the encoding's).
+    check_exact_integers(source, "source", skip=layout.categorical_)
+    source = layout.transform(source, "source", check_known=True)
     if not isinstance(source, np.memmap):
         # Finite values are checked while the scaler streams over the rows.
         source = check_array(
             source, dtype="numeric", ensure_all_finite=False, input_name="source"
         )
-    check_exact_integers(source, "source")
     if source.ndim != 2 or source.shape[1] != X.shape[1]:
         raise ValueError(
             f"source has {source.shape[1] if source.ndim == 2 else source.shape} "

@@ -34,25 +34,38 @@ def running_processes():
         return None
 
 
-# torch's thread count when the running fit began: "auto" never goes above
-# it, so the limits of the environment (OMP_NUM_THREADS, joblib's one thread
-# per worker process, the caller's torch.set_num_threads) hold.  One fit runs
-# at a time per process (_TORCH_STATE), so one value suffices.
+# torch's thread count when the running fit began: "auto" and "load" never
+# go above it, so the limits of the environment (OMP_NUM_THREADS, joblib's one
+# thread per worker process, the caller's torch.set_num_threads) hold.  One
+# fit runs at a time per process (_TORCH_STATE), so one value suffices.
 _ceiling = None
 
+# Widest hidden layer up to which "auto" uses one thread.  Torch's results
+# change with its thread count, so any count that follows the machine's load
+# breaks "same seed, same rows"; at these sizes a second thread buys little
+# (measured by benchmarks/threads.py, docs/performance.md section 7) and two
+# fits sharing the cores slow each other far less.
+SMALL_LAYER = 256
 
-def resolve_threads(n_threads, own=1):
-    """Number of threads to use for ``n_threads`` ("auto" or a positive int).
 
-    "auto" gives the cores not already busy with other runnable tasks, at most
-    torch's thread count when the fit began; ``own`` is how many of the
-    runnable tasks are this process's threads.  OpenMP threads spin while
-    waiting for each other, so more threads than free cores costs far more
-    than it gains.
+def resolve_threads(n_threads, widest=None, own=1):
+    """Number of threads to use for ``n_threads`` ("auto", "load" or an int).
+
+    "auto" depends only on facts that stay the same from run to run on one
+    machine, so a seeded fit gives the same rows whatever else runs: one
+    thread when the widest hidden layer ``widest`` is at most
+    ``SMALL_LAYER`` (or unknown), else the cores this process may use, at
+    most torch's thread count when the fit began.  "load" (opt-in) gives
+    those cores less the ones busy with other runnable tasks, ``own`` being
+    how many runnable tasks are this process's threads; OpenMP threads spin
+    while waiting for each other, so more threads than free cores costs far
+    more than it gains, but the count, and so the rows, follow the load.
     """
-    if n_threads != "auto":
+    if n_threads not in ("auto", "load"):
         return int(n_threads)
     cores = min(available_cores(), _ceiling or torch.get_num_threads())
+    if n_threads == "auto":
+        return 1 if widest is None or widest <= SMALL_LAYER else cores
     running = running_processes()
     if running is None:
         return cores
@@ -62,8 +75,9 @@ def resolve_threads(n_threads, own=1):
 class limit_threads:
     """Set torch's and BLAS's thread counts for a block, restoring them afterwards."""
 
-    def __init__(self, n_threads):
+    def __init__(self, n_threads, widest=None):
         self.n_threads = n_threads
+        self.widest = widest
 
     def __enter__(self):
         global _ceiling
@@ -72,7 +86,7 @@ class limit_threads:
             return torch.get_num_threads()
         self._torch = torch.get_num_threads()
         self._outer, _ceiling = _ceiling, _ceiling or self._torch
-        n = resolve_threads(self.n_threads)
+        n = resolve_threads(self.n_threads, self.widest)
         torch.set_num_threads(n)
         self._blas = threadpool_limits(limits=n)
         return n
@@ -96,18 +110,18 @@ _TORCH_STATE = threading.RLock()
 
 def thread_limited(method):
     """Run an estimator method under ``limit_threads(self.n_threads)``, one at a
-    time per process."""
+    time per process; ``self._widest_layer()`` sizes "auto"."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with _TORCH_STATE, limit_threads(self.n_threads):
+        with _TORCH_STATE, limit_threads(self.n_threads, self._widest_layer()):
             return method(self, *args, **kwargs)
 
     return wrapper
 
 
 class AdaptThreads(Callback):
-    """Re-choose the "auto" thread count every ``every`` epochs.
+    """Re-choose the "load" thread count every ``every`` epochs.
 
     Concurrent fits start before their neighbours are busy, so the choice at
     the start of a fit goes stale; reading /proc/loadavg costs microseconds.
@@ -124,7 +138,7 @@ class AdaptThreads(Callback):
     def on_epoch_begin(self, net, **kwargs):
         if (len(net.history) - 1) % self.every == 0:  # the first epoch, then every
             own = torch.get_num_threads()
-            n = resolve_threads("auto", own=own)
+            n = resolve_threads("load", own=own)
             if n != own:
                 torch.set_num_threads(n)
                 threadpool_limits(limits=n)

@@ -1,10 +1,12 @@
 """Input checks on X and source that imbalanced-learn's validation does not make."""
 
-from numbers import Number
+from numbers import Integral, Number
 
 import numpy as np
 import pandas as pd
 import torch
+
+from ._scaling import iter_chunks
 
 
 def check_feature_types(X):
@@ -74,25 +76,78 @@ def check_float32_range(scaler, name):
         )
 
 
-def check_exact_integers(array, name):
+def check_exact_integers(X, name, skip=()):
     """Refuse integers that float64, where rows are scaled, cannot hold exactly.
 
-    Beyond 2**53 neighbouring integers share one float64, so the synthetic
-    rows of such columns would come back rounded to multiples of 2**k (or,
-    near the top of uint64, wrapped around to 0).
+    Beyond 2**53 neighbouring integers share one float64, so such a column
+    would come back rounded to multiples of 2**k (or, near the top of uint64,
+    wrapped around to 0), the original rows included once a DataFrame with a
+    float column is cast to float64.  So the check runs on the raw columns,
+    before any cast: integer columns of a DataFrame (object columns holding
+    Python ints too) or of an integer array.  Columns in ``skip`` (the
+    categorical ones, whose values are labels) are not checked.
     """
-    if array.dtype.kind not in "iu" or array.size == 0:
-        return
-    limit = 2**53
-    low, high = array.min(axis=0), array.max(axis=0)
-    bad = np.flatnonzero((high > limit) | (low < -limit))
-    if bad.size:
+    skip = set(np.asarray(skip, dtype=int).tolist())
+    bad = [
+        label
+        for i, (label, column) in enumerate(_raw_columns(X))
+        if i not in skip and column is not None and _beyond_float64(column)
+    ]
+    if bad:
         raise ValueError(
-            f"{name} has integers beyond +-2**53 in {bad.size} column(s) (index "
-            f"{bad[:5].tolist()}), more than float64, in which rows are scaled, "
-            "holds exactly; subtract a per-column offset (e.g. X - X.min(axis=0)) "
-            "or convert those columns to float if rounding is acceptable."
+            f"{name} has integers beyond +-2**53 in {len(bad)} column(s) "
+            f"({', '.join(bad[:5])}), more than float64, in which rows are "
+            "scaled, holds exactly; subtract a per-column offset (e.g. "
+            "X - X.min(axis=0)), drop identifier columns, or convert those "
+            "columns to float if rounding is acceptable."
         )
+
+
+def _raw_columns(X):
+    """``(label, values)`` of each column of a table, as given (no cast)."""
+    if isinstance(X, pd.DataFrame):
+        for i, (label, column) in enumerate(X.items()):
+            yield f"{str(label)!r} (index {i})", column
+        return
+    array = X if hasattr(X, "dtype") else _as_array(X)
+    if array is None or array.ndim != 2 or array.dtype.kind not in "iuO":
+        return  # a float array already holds what it holds
+    if array.dtype.kind in "iu" and array.size:
+        # One pass over the rows (a memory-mapped source may be large); a
+        # column within range is then given as None.
+        limit = 2**53
+        beyond = np.zeros(array.shape[1], dtype=bool)
+        for chunk in iter_chunks(array):  # file reads for a memory map
+            beyond |= (chunk.max(axis=0) > limit) | (chunk.min(axis=0) < -limit)
+        for i in range(array.shape[1]):
+            yield f"index {i}", array[:, i] if beyond[i] else None
+        return
+    for i in range(array.shape[1]):
+        yield f"index {i}", array[:, i]
+
+
+def _as_array(X):
+    try:
+        return np.asarray(X)
+    except ValueError:
+        return None  # ragged: the usual validation explains it
+
+
+def _beyond_float64(column):
+    limit = 2**53
+    dtype = column.dtype
+    if pd.api.types.is_integer_dtype(dtype):
+        if len(column) == 0:
+            return False
+        low, high = column.min(), column.max()
+        return bool(pd.notna(high) and (high > limit or low < -limit))
+    kind = pd.api.types.infer_dtype(column, skipna=True) if dtype.kind == "O" else ""
+    if kind in {"integer", "mixed-integer", "mixed-integer-float"}:
+        return any(
+            isinstance(v, Integral) and not isinstance(v, bool) and abs(v) > limit
+            for v in np.asarray(column, dtype=object).ravel()
+        )
+    return False
 
 
 def holds_numbers(values):
@@ -122,7 +177,7 @@ def integer_columns(X):
     return None
 
 
-def check_labels(y):
+def check_labels(y, name="y"):
     """Refuse missing labels and labels of mixed kinds, naming them.
 
     numpy cannot sort ``None`` or ``NaN`` among strings, nor strings among
@@ -135,7 +190,7 @@ def check_labels(y):
     missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
     if missing:
         raise ValueError(
-            f"y has {len(missing)} missing label(s) ({missing[0]!r}); drop those "
+            f"{name} has {len(missing)} missing label(s) ({missing[0]!r}); drop those "
             "rows or give them a label."
         )
     kinds = {}
@@ -149,8 +204,8 @@ def check_labels(y):
     if len(kinds) > 1:
         examples = ", ".join(f"{k} {v!r}" for k, v in sorted(kinds.items()))
         raise ValueError(
-            f"y mixes label types ({examples}); convert the labels to one type, "
-            "e.g. y.astype(str)."
+            f"{name} mixes label types ({examples}); convert the labels to one "
+            "type, e.g. y.astype(str)."
         )
 
 

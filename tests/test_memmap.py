@@ -163,3 +163,47 @@ def test_killed_stream_leaves_no_temporary_file(tmp_path, signal_name):
         child.stdout.close()
     assert child.returncode == -getattr(signal, signal_name)
     assert list(temp.iterdir()) == []
+
+
+# Truncates the source file from inside the scaler's first pass, after its
+# first chunk: the next read lands past the new end of the file.
+TRUNCATE_CHILD = r"""
+import os, sys
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.preprocessing import MinMaxScaler
+from sklearn_cyclegan import CycleGANOversampler
+
+path = sys.argv[1]
+partial_fit = MinMaxScaler.partial_fit
+
+def truncating_partial_fit(self, X, y=None):
+    if len(X) == 1024 and not hasattr(self, "n_samples_seen_"):
+        os.truncate(path, 4096)  # the source's first chunk: cut the rest off
+    return partial_fit(self, X, y)
+
+MinMaxScaler.partial_fit = truncating_partial_fit
+X, y = make_classification(n_samples=120, n_features=6, weights=[0.8],
+                           random_state=0)
+try:
+    CycleGANOversampler(source=path, pretrain_epochs=1, max_epochs=1,
+                        random_state=0).fit_resample(X, y)
+except RuntimeError as exc:
+    print(exc)
+"""
+
+
+def test_npy_source_truncated_during_the_first_scan_is_reported(tmp_path):
+    # Issue 20: the scan read through the memory map and the process died of
+    # SIGBUS (5 of 5 trials), without a message.
+    path = tmp_path / "source.npy"
+    np.save(path, np.random.default_rng(0).normal(size=(20_000, 6)))
+    done = subprocess.run(
+        [sys.executable, "-c", TRUNCATE_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "source.npy' was truncated while it was being read" in done.stdout
