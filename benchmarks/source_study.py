@@ -32,6 +32,8 @@ Arms:
   mapped to the training rows' per-feature mean and std (the authors' code).
 * ``gate-post``: class k's generator of the ``ours`` fit applied to the
   source rows ``pl`` picks for class k (translation after gating).
+* ``gate-train``: per minority class k, a default ``CycleGANOversampler``
+  whose source is only the rows ``pl`` picks for k, translating exactly those.
 * ``floor``: ``pl`` or ``smote``, whichever scores the higher UAR over three
   group folds of the training speakers (``FloorOverSampler``).
 """
@@ -71,10 +73,9 @@ ARMS = [
     "ours-cur5",
     "ours-std",
     "gate-post",
+    "gate-train",
     "floor",
 ]
-# Arms that need the fold's CycleGAN fit.
-CYCLEGAN_ARMS = {"ours", "ours-cur5", "ours-std", "gate-post"}
 
 
 # -- data ---------------------------------------------------------------------
@@ -383,7 +384,32 @@ class Fold:
                 [np.full(len(picks[c]), c, dtype=object) for c in self.counts]
             )
             return self.with_rows(rows, labels)
+        if name == "gate-train":
+            return self.with_rows(*self.gated_translation())
         raise ValueError(f"unknown arm {name!r}")
+
+    def gated_translation(self):
+        """Class k's CycleGAN trained on, and applied to, the rows ``pl`` gives k.
+
+        One default fit per class (all classes' rows as targets, as the
+        oversampler needs them, but only class k's rows are generated).
+        """
+        from sklearn_cyclegan import CycleGANOversampler
+
+        picks = pick_source(align(self.S, self.X), self.counts, self.scorer)
+        rows, labels = [], []
+        for c, n in self.counts.items():
+            sampler = CycleGANOversampler(
+                sampling_strategy={c: int(np.sum(self.y == c)) + n},
+                source=self.S[picks[c]],
+                random_state=self.seed,
+                device="cpu",
+                n_threads=1,
+            )
+            Xr, yr = sampler.fit_resample(self.X, self.y)
+            rows.append(Xr[len(self.X) :])
+            labels.append(yr[len(self.X) :])
+        return np.vstack(rows), np.concatenate(labels)
 
     def run(self, name, scores):
         """``{"uar": ..., "seconds": ...}`` of arm ``name``.
@@ -513,6 +539,7 @@ def main(argv=None):
     parser.add_argument("--max-folds", type=int, default=None)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--table", action="store_true", help="only print the table")
+    parser.add_argument("--reference", default="smote", help="arm of the differences")
     args = parser.parse_args(argv)
     arms = [a for a in args.arms.split(",") if a]
     unknown = set(arms) - set(ARMS)
@@ -526,7 +553,11 @@ def main(argv=None):
         start = time.perf_counter()
         n_folds = run(args.corpus, arms, args.seeds, args.out, args.max_folds)
         print(f"{time.perf_counter() - start:.0f} s", flush=True)
-    print(table(args.out, args.corpus, args.seeds, args.max_folds or n_folds))
+    print(
+        table(
+            args.out, args.corpus, args.seeds, args.max_folds or n_folds, args.reference
+        )
+    )
 
 
 if __name__ == "__main__":
