@@ -7,12 +7,16 @@ Run from the repository root, one thread, one process (results are cached per
     python -m benchmarks.source_study --corpus nemo --arms none,ros,smote,cw,pl
     python -m benchmarks.source_study --corpus nemo --arms ours,ours-cur5 --seeds 0,1
     python -m benchmarks.source_study --corpus nemo --table
+    python -m benchmarks.source_study --corpus nemo --fit-times
 
 Protocol.  ``nemo``: nEMO's four classes (neutral, happy, anger, sad), leave
 one speaker out (9 folds).  Inside each training fold only, the classes are
 subsampled to neutral 100 % / happy 50 % / anger 25 % / sad 15 % of their rows
 (seeded by the run seed and the fold); the test speaker is untouched.
 ``emodb``: EmoDB's four classes as they come (127 / 79 / 71 / 62), 10 folds.
+``nemo-urdu``: train on nEMO (same profile), test on URDU, each corpus
+z-normalised on its own.  Data come from ``$SKLEARN_CYCLEGAN_DATA`` (default
+``../shared/data`` beside the checkout).
 Every arm turns the training rows into (rows, labels, weights); a
 ``StandardScaler`` fitted on those rows and ``MLPClassifier(100, 100)``
 (``max_iter=200``, no early stopping, ``random_state=seed``) follow, so the
@@ -549,6 +553,30 @@ def table(out, corpus, seeds, n_folds, reference="smote"):
     return "\n".join(lines)
 
 
+def fit_times(corpus, seed=0, fold=0):
+    """Seconds of each sampler's ``fit_resample`` on one training fold, one thread."""
+    from sklearn_cyclegan import CycleGANOversampler
+
+    X_all, y_all, groups_all, profile, S, folds = load_task(corpus)
+    train = folds[fold][0]
+    keep = train[subsample(y_all[train], profile, np.random.default_rng([seed, fold]))]
+    X, y, groups = X_all[keep], y_all[keep], groups_all[keep]
+    samplers = {
+        "SMOTE": lambda: SMOTE(random_state=seed).fit_resample(X, y),
+        "source rows (pl)": lambda: SourceOverSampler(S).fit_resample(X, y),
+        "floor rule + rows": lambda: FloorOverSampler(
+            S, random_state=seed
+        ).fit_resample(X, y, groups),
+        "CycleGANOversampler(source=film)": lambda: CycleGANOversampler(
+            source=S, random_state=seed, device="cpu", n_threads=1
+        ).fit_resample(X, y),
+    }
+    for name, fit in samplers.items():
+        start = time.perf_counter()
+        fit()
+        print(f"| {name} | {time.perf_counter() - start:.1f} |", flush=True)
+
+
 def _ints(text):
     return [int(v) for v in text.split(",") if v]
 
@@ -562,6 +590,9 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--table", action="store_true", help="only print the table")
     parser.add_argument("--reference", default="smote", help="arm of the differences")
+    parser.add_argument(
+        "--fit-times", action="store_true", help="time each sampler on fold 0, seed 0"
+    )
     args = parser.parse_args(argv)
     arms = [a for a in args.arms.split(",") if a]
     unknown = set(arms) - set(ARMS)
@@ -571,6 +602,10 @@ def main(argv=None):
 
     torch.set_num_threads(1)
     n_folds = N_FOLDS[args.corpus]
+    if args.fit_times:
+        print("| sampler | fit_resample seconds |\n| --- | --- |")
+        fit_times(args.corpus)
+        return
     if not args.table:
         start = time.perf_counter()
         n_folds = run(args.corpus, arms, args.seeds, args.out, args.max_folds)
