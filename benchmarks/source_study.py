@@ -39,7 +39,8 @@ Arms:
 * ``gate-train``: per minority class k, a default ``CycleGANOversampler``
   whose source is only the rows ``pl`` picks for k, translating exactly those.
 * ``floor``: ``pl`` or ``smote``, whichever scores the higher UAR over three
-  group folds of the training speakers (``FloorOverSampler``).
+  group folds of the training speakers (``FloorOverSampler``); ``floor-lr``
+  decides with a logistic regression instead of the evaluation MLP.
 """
 
 import argparse
@@ -53,12 +54,14 @@ import numpy as np
 import pandas as pd
 from imblearn.base import BaseSampler
 from imblearn.over_sampling import SMOTE, RandomOverSampler
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import HasMethods
 
 from benchmarks._paper_data import DATA, EMOTIONS
 
@@ -82,6 +85,7 @@ ARMS = [
     "gate-post",
     "gate-train",
     "floor",
+    "floor-lr",
 ]
 
 
@@ -270,6 +274,9 @@ class FloorOverSampler(BaseSampler):
     margin : float
         UAR points the source must win by.
     random_state : int
+    estimator : classifier or None
+        Scores the candidates after a ``StandardScaler``; None is the
+        evaluation MLP seeded with ``random_state``.
     """
 
     _sampling_type = "over-sampling"
@@ -278,16 +285,24 @@ class FloorOverSampler(BaseSampler):
         "n_splits": [Integral],
         "margin": [Real],
         "random_state": [Integral],
+        "estimator": [HasMethods(["fit", "predict"]), None],
     }
 
     def __init__(
-        self, source, sampling_strategy="auto", n_splits=3, margin=0.0, random_state=0
+        self,
+        source,
+        sampling_strategy="auto",
+        n_splits=3,
+        margin=0.0,
+        random_state=0,
+        estimator=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.source = source
         self.n_splits = n_splits
         self.margin = margin
         self.random_state = random_state
+        self.estimator = estimator
 
     def candidates(self):
         return {
@@ -308,7 +323,9 @@ class FloorOverSampler(BaseSampler):
             for name, sampler in self.candidates().items():
                 Xr, yr = sampler.fit_resample(X[train], y[train])
                 inner[name].append(
-                    fit_score(Xr, yr, None, X[val], y[val], self.random_state)
+                    fit_score(
+                        Xr, yr, None, X[val], y[val], self.random_state, self.estimator
+                    )
                 )
         means = {k: 100 * float(np.mean(v)) for k, v in inner.items()}
         choice = "pl" if means["pl"] >= means["smote"] + self.margin else "smote"
@@ -325,10 +342,11 @@ class FloorOverSampler(BaseSampler):
 # -- one fold -----------------------------------------------------------------
 
 
-def fit_score(X, y, weight, X_test, y_test, seed):
-    """UAR of scaler + MLP fitted on ``(X, y, weight)``, on the test rows."""
+def fit_score(X, y, weight, X_test, y_test, seed, estimator=None):
+    """UAR of scaler + MLP (or ``estimator``) fitted on ``(X, y, weight)``."""
     scaler = StandardScaler().fit(X)
-    clf = classifier(seed).fit(scaler.transform(X), y, sample_weight=weight)
+    clf = classifier(seed) if estimator is None else clone(estimator)
+    clf.fit(scaler.transform(X), y, sample_weight=weight)
     return balanced_accuracy_score(y_test, clf.predict(scaler.transform(X_test)))
 
 
@@ -446,8 +464,13 @@ class Fold:
         ``floor`` reuses the chosen candidate's score instead of refitting it.
         """
         start = time.perf_counter()
-        if name == "floor":
-            floor = FloorOverSampler(self.S, random_state=self.seed)
+        if name in ("floor", "floor-lr"):
+            estimator = (
+                LogisticRegression(max_iter=2000) if name == "floor-lr" else None
+            )
+            floor = FloorOverSampler(
+                self.S, random_state=self.seed, estimator=estimator
+            )
             choice, inner = floor.choose(self.X, self.y, self.groups)
             result = {
                 "uar": scores[choice]["uar"],
@@ -475,7 +498,11 @@ def run(corpus, arms, seeds, out, max_folds=None):
     """Fill the cache for ``arms`` x ``seeds`` x folds, seed-major; print progress."""
     X_all, y_all, groups_all, profile, S, folds = load_task(corpus, max_folds)
     # ``floor`` reads the outer scores of its candidates.
-    order = [a for a in ARMS if a in arms or (a in ("smote", "pl") and "floor" in arms)]
+    order = [
+        a
+        for a in ARMS
+        if a in arms or (a in ("smote", "pl") and {"floor", "floor-lr"} & set(arms))
+    ]
     for seed in seeds:
         for f, (train, X_test, y_test) in enumerate(folds):
             todo = [a for a in order if not _path(out, corpus, a, seed, f).exists()]
@@ -539,7 +566,7 @@ def table(out, corpus, seeds, n_folds, reference="smote"):
         diff = per_seed - ref[0].mean(axis=1)
         se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
         note = ""
-        if arm == "floor":
+        if arm.startswith("floor"):
             note = (
                 f" (source chosen in {sum(r['choice'] == 'pl' for r in runs)}"
                 f"/{len(runs)} folds)"
