@@ -45,7 +45,6 @@ Arms:
 
 import argparse
 import json
-import os
 import time
 from numbers import Integral, Real
 from pathlib import Path
@@ -63,9 +62,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods
 
-from benchmarks._paper_data import DATA, EMOTIONS
+from benchmarks._paper_data import EMOTIONS
+from benchmarks._paths import OUT, shared_data
 
-OUT = Path("/work/notes/i22_results")
 META = ("file", "speaker", "gender", "label")
 # Share of each class kept in a nEMO training fold (issue 22's profile).
 PROFILE = {"neutral": 1.0, "happy": 0.5, "anger": 0.25, "sad": 0.15}
@@ -93,7 +92,7 @@ ARMS = [
 
 
 def _read(name):
-    data = Path(os.environ.get("SKLEARN_CYCLEGAN_DATA", DATA))
+    data = shared_data()
     if not (data / name).exists():
         raise FileNotFoundError(
             f"{data / name} is missing; set SKLEARN_CYCLEGAN_DATA to the shared data."
@@ -411,6 +410,11 @@ class Fold:
             return self.with_rows(
                 *curate(Xs[len(X) :], ys[len(X) :], self.counts, self.scorer)
             )
+        return self.translated_arm(name)
+
+    def translated_arm(self, name):
+        """The arms built on the default CycleGAN's fit (``arm``'s other half)."""
+        X, seed = self.X, self.seed
         sampler, rows, labels = self.cyclegan
         if name == "ours":
             return self.with_rows(rows, labels)
@@ -614,7 +618,7 @@ def main(argv=None):
     parser.add_argument("--arms", default="none,ros,smote,cw")
     parser.add_argument("--seeds", type=_ints, default=[0, 1, 2, 3, 4])
     parser.add_argument("--max-folds", type=int, default=None)
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=OUT / "source_study")
     parser.add_argument("--table", action="store_true", help="only print the table")
     parser.add_argument("--reference", default="smote", help="arm of the differences")
     parser.add_argument(
