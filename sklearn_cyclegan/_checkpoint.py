@@ -197,6 +197,7 @@ class TrainingCheckpoint(Checkpoint):
             failure = write_failure(error, path, epoch, self._saved_epoch())
             if failure is None:
                 raise
+            let_go(self._folder())  # the fit ends here
             raise failure from error
         os.replace(manifest, self.manifest_path_)
         # The previous save, and any that an interrupt cut off, are now stale;
@@ -275,6 +276,13 @@ class TrainingCheckpoint(Checkpoint):
             or another fit of the same kind is using the folder now.
         """
         self._bind(fingerprint)
+        try:
+            self._verify(fingerprint)
+        except CheckpointError:
+            let_go(self._folder())  # the fit ends here
+            raise
+
+    def _verify(self, fingerprint):
         manifest = self._read_manifest()
         for name in self._file_names():
             path = os.path.join(self._folder(), manifest["folder"], name)

@@ -5,6 +5,7 @@ from writing one fit folder at once; the rest check what is read back and
 turn a failed write into an error that says what happened.
 """
 
+import atexit
 import errno
 import hashlib
 import json
@@ -197,6 +198,12 @@ def write_failure(error, folder, epoch, saved_epoch):
 # that saves and the one LoadInitState loads through two objects of one fit.
 _HELD = {}
 _HELD_GUARD = threading.Lock()
+
+
+@atexit.register
+def _let_all_go():
+    for _, file in _HELD.values():
+        file.close()
 
 
 def hold(folder):

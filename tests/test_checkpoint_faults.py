@@ -87,6 +87,27 @@ def test_fit_that_raised_does_not_lock_the_next_fit_of_its_thread(imbalanced, tm
     np.testing.assert_array_equal(_fit(X, y, again, resume=True), expected)
 
 
+def test_refused_resume_unlocks_its_folder_for_other_processes(imbalanced, tmp_path):
+    X, y = imbalanced
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    _fit(X, y, checkpoint)
+    (_fit_folder(tmp_path) / "manifest.json").write_text("{")
+    with pytest.raises(CheckpointError, match="unreadable"):
+        _fit(X, y, checkpoint, resume=True)
+    # This process is still alive; its refused fit must not keep the lock.
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys; f = open(sys.argv[1], 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)",
+            str(_fit_folder(tmp_path) / "lock"),
+        ],
+        capture_output=True,
+    )
+    assert probe.returncode == 0, probe.stderr
+
+
 def _half_then(error):
     """A ``_save_params`` that writes half a file on the second save, then fails."""
     calls = {"saves": 0}
