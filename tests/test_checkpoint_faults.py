@@ -41,6 +41,17 @@ def _manifest(d):
     return json.loads((_fit_folder(d) / "manifest.json").read_text())
 
 
+def _flock(lock, hold):
+    """Command of a process that locks ``lock`` and holds it, or only tries."""
+    then = (
+        "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"
+        if hold
+        else "fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)"
+    )
+    code = "import fcntl, sys, time; f = open(sys.argv[1], 'a'); " + then
+    return [sys.executable, "-c", code, str(lock)]
+
+
 def test_second_fit_of_the_same_kind_is_refused_at_its_start(imbalanced, tmp_path):
     X, y = imbalanced
     checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
@@ -48,13 +59,7 @@ def test_second_fit_of_the_same_kind_is_refused_at_its_start(imbalanced, tmp_pat
     saved = sorted(p.name for p in _fit_folder(tmp_path).iterdir())
     # Another process holds the fit folder, as a running fit does.
     holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
-            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
-            str(_fit_folder(tmp_path) / "lock"),
-        ],
+        _flock(_fit_folder(tmp_path) / "lock", hold=True),
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -96,14 +101,7 @@ def test_refused_resume_unlocks_its_folder_for_other_processes(imbalanced, tmp_p
         _fit(X, y, checkpoint, resume=True)
     # This process is still alive; its refused fit must not keep the lock.
     probe = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, sys; f = open(sys.argv[1], 'a'); "
-            "fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)",
-            str(_fit_folder(tmp_path) / "lock"),
-        ],
-        capture_output=True,
+        _flock(_fit_folder(tmp_path) / "lock", hold=False), capture_output=True
     )
     assert probe.returncode == 0, probe.stderr
 
