@@ -1,28 +1,33 @@
-"""Checkpoints of a fit: the skorch callback that saves them, and their identity.
+"""Checkpoints of a fit: the skorch callback that saves and verifies them.
 
 A checkpoint resumes only a fit of the same kind: ``fingerprint`` digests the
-training data, the source, the parameters and the seed, and
-``TrainingCheckpoint`` refuses a checkpoint saved under another digest.
+training data, the source, the parameters and the seed, and each fit keeps
+its saves in a folder of its own named after that digest.
 """
 
-import hashlib
 import json
 import numbers
 import os
 import shutil
 import time
 
-import numpy as np
 from skorch.callbacks import Checkpoint, LoadInitState
 
-from ._scaling import iter_chunks
+from ._checkpoint_files import (
+    check_dirname,
+    check_history,
+    check_loadable,
+    check_save_folder,
+    fingerprint,
+    fsync,
+    hold,
+    let_go,
+    sha256_file,
+    write_failure,
+)
 from .exceptions import CheckpointError
 
 __all__ = ["TrainingCheckpoint", "fingerprint", "uses_checkpoint"]
-
-# Parameters that change only how or where a fit runs, not what it computes,
-# and the callbacks (resuming adds LoadInitState); the source is hashed itself.
-UNHASHED_PARAMS = {"callbacks", "verbose", "n_threads", "device", "source"}
 
 
 def uses_checkpoint(callbacks):
@@ -33,34 +38,6 @@ def uses_checkpoint(callbacks):
     )
 
 
-def fingerprint(X, y_encoded, source, params):
-    """Digest of the training data, the source, the parameters and the seed.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        The encoded training rows.
-    y_encoded : ndarray of shape (n_samples,)
-    source : SourceRows
-        The resolved source.
-    params : dict
-        The sampler's ``get_params(deep=False)``.
-    """
-    digest = hashlib.sha256()
-    digest.update(np.ascontiguousarray(X, dtype=np.float64).tobytes())
-    digest.update(np.ascontiguousarray(y_encoded).tobytes())
-    if source.stamp is not None:
-        # Hashing a large file would cost a pass over it; its identity will do.
-        digest.update(repr((source.stamp, source.source.shape)).encode())
-    else:
-        # In chunks: a streamed table source must not be copied whole.
-        for chunk in iter_chunks(source.source):
-            digest.update(np.ascontiguousarray(chunk).data)
-    kept = sorted((k, v) for k, v in params.items() if k not in UNHASHED_PARAMS)
-    digest.update(repr(kept).encode())
-    return digest.hexdigest()
-
-
 class TrainingCheckpoint(Checkpoint):
     """Every few epochs, save what a resumed fit needs.
 
@@ -69,20 +46,28 @@ class TrainingCheckpoint(Checkpoint):
     new fit with the same data and ``random_state`` to continue where the
     saved run stopped; the result is the one an uninterrupted fit gives.
 
-    Each save goes into a folder of its own; a manifest naming that folder,
-    with checksums of its files, then replaces the previous manifest in one
-    atomic rename, and only then is the previous folder deleted.  An
+    Each fit saves into a fit folder of its own inside ``dirname``, named
+    after the fingerprint of its data, source, parameters and seed
+    (``fit-<16 hex digits>``), so the clones that cross-validation makes
+    share ``dirname`` safely, in parallel too, and each fold resumes its own
+    save.  A second fit of the very same data, parameters and seed while the
+    first runs is refused at its start with :class:`CheckpointError`.
+
+    Each save goes into a save folder of its own; a manifest naming that
+    folder, with checksums of its files, then replaces the previous manifest
+    in one atomic rename, and only then is the previous save deleted.  An
     interrupt (Ctrl-C, ``kill -9``) at any moment therefore leaves the last
-    complete save in force.  Resuming from a file that was altered or a set
-    that another fit saved raises :class:`CheckpointError` naming it.
+    complete save in force.  A save that fails (a full disk) is deleted at
+    once and raises :class:`CheckpointError`.  Resuming from a file that was
+    altered, or that is not a checkpoint this package wrote, raises
+    :class:`CheckpointError` naming it.  Fit folders stay until deleted.
 
     Parameters
     ----------
     dirname : str, default=""
         Folder of the checkpoint (created if missing).
     fn_prefix : str, default=""
-        Prefix of the manifest's and the save folders' names, so that several
-        fits can share ``dirname``.
+        Prefix of the fit folders' names.
     every : int or "auto", default="auto"
         Save after every ``every``-th epoch.  ``"auto"`` saves whenever the
         training since the last save took at least 19 times as long as that
@@ -116,11 +101,42 @@ class TrainingCheckpoint(Checkpoint):
         return ["dirname", "fn_prefix", "every"]
 
     def initialize(self):
+        # skorch would create the folder, and fail with FileExistsError on a
+        # dangling symbolic link.
+        check_dirname(self.dirname)
         super().initialize()
         # Training time is counted from the first epoch's start.
         self.last_save_end_, self.last_save_seconds_ = None, 0.0
         self.writing_to_ = None
+        let_go()
+        self.fit_folder_ = self.fit_folder(None)
         return self
+
+    def fit_folder(self, fingerprint):
+        """Path of the folder that holds the saves of the fit ``fingerprint``.
+
+        Parameters
+        ----------
+        fingerprint : str or None
+            The fit's fingerprint (``None`` for a net fitted outside the
+            sampler).
+        """
+        key = "unkeyed" if fingerprint is None else fingerprint[:16]
+        return os.path.join(self.dirname, f"{self.fn_prefix}fit-{key}")
+
+    def _bind(self, fingerprint):
+        """Use, and lock, the fit folder of this fingerprint."""
+        folder = self.fit_folder(fingerprint)
+        os.makedirs(folder, exist_ok=True)
+        hold(folder)
+        self.fit_folder_ = folder
+
+    def on_train_begin(self, net, **kwargs):
+        self._bind(getattr(net, "fingerprint_", None))
+
+    def on_train_end(self, net, **kwargs):
+        super().on_train_end(net, **kwargs)
+        let_go(self._folder())
 
     def on_epoch_begin(self, net, **kwargs):
         if self.last_save_end_ is None:
@@ -137,7 +153,10 @@ class TrainingCheckpoint(Checkpoint):
 
     @property
     def manifest_path_(self):
-        return os.path.join(self.dirname, self.fn_prefix + "manifest.json")
+        return os.path.join(self._folder(), "manifest.json")
+
+    def _folder(self):
+        return getattr(self, "fit_folder_", None) or self.fit_folder(None)
 
     def _file_names(self):
         return [self.f_params, self.f_history] + [
@@ -145,17 +164,10 @@ class TrainingCheckpoint(Checkpoint):
             for phase in ("pretrain", "discriminator", "generator")
         ]
 
-    def _folders(self):
-        """Names of this prefix's save folders in ``dirname``."""
-        start = self.fn_prefix + "save-"
-        if not os.path.isdir(self.dirname):
-            return []
-        return [name for name in os.listdir(self.dirname) if name.startswith(start)]
-
     def _path(self, name):
         """Where a file of the set being written, else of the saved set, lies."""
-        folder = self.writing_to_ or self._read_manifest()["folder"]
-        return os.path.join(self.dirname, folder, name)
+        folder = getattr(self, "writing_to_", None) or self._read_manifest()["folder"]
+        return os.path.join(self._folder(), folder, name)
 
     # skorch's Checkpoint and NeuralNet.load_params find every file through
     # these two, so both saving and loading follow the manifest's folder.
@@ -173,36 +185,59 @@ class TrainingCheckpoint(Checkpoint):
 
     def save_model(self, net):
         start = time.perf_counter()
+        self._bind(getattr(net, "fingerprint_", None))
         epoch = len(net.history)
-        folder = f"{self.fn_prefix}save-{epoch:06d}-{os.urandom(4).hex()}"
-        os.makedirs(os.path.join(self.dirname, folder))
+        folder = f"save-{epoch:06d}-{os.urandom(4).hex()}"
+        path = os.path.join(self._folder(), folder)
+        try:
+            manifest = self._write(net, epoch, folder)
+        except BaseException as error:
+            # A torn save would hold its space until a later save succeeded.
+            shutil.rmtree(path, ignore_errors=True)
+            failure = write_failure(error, path, epoch, self._saved_epoch())
+            if failure is None:
+                raise
+            let_go(self._folder())  # the fit ends here
+            raise failure from error
+        os.replace(manifest, self.manifest_path_)
+        # The previous save, and any that an interrupt cut off, are now stale;
+        # the lock keeps any other fit from writing in this folder.
+        for name in os.listdir(self._folder()):
+            if name.startswith("save-") and name != folder:
+                shutil.rmtree(os.path.join(self._folder(), name), ignore_errors=True)
+        self.last_save_end_ = time.perf_counter()
+        self.last_save_seconds_ = self.last_save_end_ - start
+
+    def _write(self, net, epoch, folder):
+        """Write and flush the set and its manifest; return the manifest's path."""
+        os.makedirs(os.path.join(self._folder(), folder))
         self.writing_to_ = folder
         try:
             super().save_model(net)
         finally:
             self.writing_to_ = None
-        paths = [os.path.join(self.dirname, folder, n) for n in self._file_names()]
+        paths = [os.path.join(self._folder(), folder, n) for n in self._file_names()]
         for path in paths:
-            _fsync(path)
+            fsync(path)
         manifest = {
             "epoch": epoch,
             "folder": folder,
-            "sha256": {n: _sha256(p) for n, p in zip(self._file_names(), paths)},
+            "sha256": {n: sha256_file(p) for n, p in zip(self._file_names(), paths)},
             # What the fit trained on (data, parameters, seed), when known.
             "fingerprint": getattr(net, "fingerprint_", None),
         }
-        temporary = os.path.join(self.dirname, folder, "manifest.json")
+        temporary = os.path.join(self._folder(), folder, "manifest.json")
         with open(temporary, "w") as file:
             json.dump(manifest, file)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, self.manifest_path_)
-        # The previous save, and any that an interrupt cut off, are now stale.
-        for name in self._folders():
-            if name != folder:
-                shutil.rmtree(os.path.join(self.dirname, name), ignore_errors=True)
-        self.last_save_end_ = time.perf_counter()
-        self.last_save_seconds_ = self.last_save_end_ - start
+        return temporary
+
+    def _saved_epoch(self):
+        try:
+            return self._read_manifest().get("epoch")
+        except (OSError, CheckpointError):
+            return None
 
     def _read_manifest(self):
         try:
@@ -216,14 +251,9 @@ class TrainingCheckpoint(Checkpoint):
                 f"({error}). Delete the checkpoint in {self.dirname!r} to start "
                 "afresh."
             ) from None
-        if not isinstance(manifest, dict) or not isinstance(
-            manifest.get("folder"), str
-        ):
-            raise CheckpointError(
-                f"Checkpoint manifest {self.manifest_path_!r} does not name a save "
-                f"folder (written by another version?). Delete the checkpoint in "
-                f"{self.dirname!r} to start afresh."
-            )
+        if not isinstance(manifest, dict):
+            manifest = {}
+        check_save_folder(manifest, self.manifest_path_, self.dirname)
         return manifest
 
     def verify(self, fingerprint=None):
@@ -232,47 +262,46 @@ class TrainingCheckpoint(Checkpoint):
         Parameters
         ----------
         fingerprint : str, default=None
-            The resuming fit's fingerprint of its data, parameters and seed;
-            a set saved with another one is refused.
+            The resuming fit's fingerprint of its data, parameters and seed:
+            it selects the fit folder, and a set saved with another one is
+            refused.
 
         Raises
         ------
         FileNotFoundError
             No save was completed yet (``LoadInitState`` then starts afresh).
         CheckpointError
-            A file is missing, truncated or altered (the message names it),
-            or the set was saved by another fit.
+            A file is missing, truncated, altered or not one this package
+            writes (the message names it), the set was saved by another fit,
+            or another fit of the same kind is using the folder now.
         """
+        self._bind(fingerprint)
+        try:
+            self._verify(fingerprint)
+        except CheckpointError:
+            let_go(self._folder())  # the fit ends here
+            raise
+
+    def _verify(self, fingerprint):
         manifest = self._read_manifest()
         for name in self._file_names():
-            path = os.path.join(self.dirname, manifest["folder"], name)
+            path = os.path.join(self._folder(), manifest["folder"], name)
             expected = manifest.get("sha256", {}).get(name)
-            actual = _sha256(path) if os.path.exists(path) else None
+            actual = sha256_file(path) if os.path.exists(path) else None
             if expected is None or actual != expected:
                 raise CheckpointError(
                     f"Checkpoint file {path!r} is missing, truncated or does "
                     f"not belong to the set in {self.manifest_path_!r}. Delete the "
                     f"checkpoint in {self.dirname!r} to start afresh."
                 )
+            if name == self.f_history:
+                check_history(path, self.dirname)
+            else:
+                check_loadable(path, self.dirname)
         saved = manifest.get("fingerprint")
         if fingerprint is not None and saved != fingerprint:
             raise CheckpointError(
-                f"Checkpoint in {self.dirname!r} was saved by a fit on other data, "
-                "parameters or random_state (another cross-validation fold, for "
-                "example); resuming it would continue the wrong networks. Give "
-                "each fit its own dirname (or fn_prefix), or delete the "
-                "checkpoint to start afresh."
+                f"Checkpoint in {self._folder()!r} was saved by a fit on other "
+                "data, parameters or random_state; resuming it would continue "
+                "the wrong networks. Delete that folder to start afresh."
             )
-
-
-def _fsync(path):
-    with open(path, "rb") as file:
-        os.fsync(file.fileno())
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

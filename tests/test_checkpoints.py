@@ -76,8 +76,17 @@ def test_interrupted_fit_is_usable_and_resumes_to_the_same_result(
     assert resumed.history_[:, "phase"] == ["pretrain"] * 3 + ["joint"] * 3
 
 
+def _fit_folder(d):
+    """The one fit folder in checkpoint folder ``d``."""
+    (folder,) = d.glob("fit-*")
+    return folder
+
+
 def _saved_folder(d):
-    return d / json.loads((d / "manifest.json").read_text())["folder"]
+    return (
+        _fit_folder(d)
+        / json.loads((_fit_folder(d) / "manifest.json").read_text())["folder"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,8 +100,14 @@ def _saved_folder(d):
             lambda d: (_saved_folder(d) / "history.json").write_text("[{"),
             "history.json' is missing, truncated",
         ),
-        (lambda d: (d / "manifest.json").write_text("{"), "manifest.*unreadable"),
-        (lambda d: (d / "manifest.json").write_text("{}"), "does not name a save"),
+        (
+            lambda d: (_fit_folder(d) / "manifest.json").write_text("{"),
+            "manifest.*unreadable",
+        ),
+        (
+            lambda d: (_fit_folder(d) / "manifest.json").write_text("{}"),
+            "does not name a save",
+        ),
     ],
 )
 def test_damaged_checkpoint_is_refused_naming_the_file(
@@ -120,7 +135,7 @@ def test_save_cut_off_leaves_the_previous_one_in_force(imbalanced, tmp_path):
     with pytest.warns(UserWarning, match="stopped at epoch 4"):
         interrupted.fit_resample(X, y)
     # What a kill during the next save leaves: a folder without a manifest.
-    torn = tmp_path / "save-000005-dead"
+    torn = _fit_folder(tmp_path) / "save-000005-dead"
     torn.mkdir()
     (torn / "params.pt").write_bytes(b"half")
     resumed = CycleGANOversampler(
@@ -128,15 +143,22 @@ def test_save_cut_off_leaves_the_previous_one_in_force(imbalanced, tmp_path):
     )
     X_res, _ = resumed.fit_resample(X, y)
     np.testing.assert_array_equal(X_res, X_full)
-    assert [p.name for p in tmp_path.glob("save-*")] == [_saved_folder(tmp_path).name]
-    assert json.loads((tmp_path / "manifest.json").read_text())["epoch"] == 6
+    fit = _fit_folder(tmp_path)
+    assert [p.name for p in fit.glob("save-*")] == [_saved_folder(tmp_path).name]
+    assert json.loads((fit / "manifest.json").read_text())["epoch"] == 6
 
 
 def test_first_save_cut_off_starts_afresh(imbalanced, tmp_path):
     X, y = imbalanced
     X_full, _ = CycleGANOversampler(random_state=0, **SHORT).fit_resample(X, y)
-    (tmp_path / "save-000001-dead").mkdir()
-    checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path), every=100)
+    interrupted = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, InterruptAt(1, mid_epoch=True)], **SHORT
+    )
+    with pytest.warns(UserWarning, match="stopped at epoch"):
+        interrupted.fit_resample(X, y)
+    # What a kill during the first save leaves: a folder and no manifest.
+    (_fit_folder(tmp_path) / "save-000001-dead").mkdir()
     resumed = CycleGANOversampler(
         random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
     )
@@ -209,32 +231,58 @@ def test_checkpoint_survives_clone(tmp_path):
     assert checkpoint.f_optimizer_generator == "optimizer_generator.pt"
 
 
-def test_checkpoint_of_another_fit_is_refused(imbalanced, tmp_path):
-    # A fold must never resume the networks another fold trained on its rows.
+def test_checkpoint_of_another_fit_is_never_resumed(imbalanced, tmp_path):
+    # A fold must never resume the networks another fold trained on its rows:
+    # each fit saves in the folder of its own fingerprint.
     X, y = imbalanced
     checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
     CycleGANOversampler(random_state=0, callbacks=[checkpoint], **SHORT).fit_resample(
         X, y
     )
-    for other_X, seed in [(X[::-1].copy(), 0), (X, 1)]:
-        other = CycleGANOversampler(
-            random_state=seed,
-            callbacks=[checkpoint, LoadInitState(checkpoint)],
-            **SHORT,
-        )
-        with pytest.raises(CheckpointError, match="saved by a fit on other data"):
-            other.fit_resample(other_X, y[::-1].copy() if seed == 0 else y)
+    first = _saved_folder(tmp_path)
+    other_X, other_y = X[::-1].copy(), y[::-1].copy()
+    fresh, _ = CycleGANOversampler(random_state=1, **SHORT).fit_resample(
+        other_X, other_y
+    )
+    other = CycleGANOversampler(
+        random_state=1, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
+    )
+    np.testing.assert_array_equal(other.fit_resample(other_X, other_y)[0], fresh)
+    assert len(list(tmp_path.glob("fit-*"))) == 2 and first.is_dir()
 
 
-def test_cross_validation_folds_do_not_share_a_checkpoint(imbalanced, tmp_path):
-
+def test_checkpoint_with_another_fingerprint_is_refused(imbalanced, tmp_path):
     X, y = imbalanced
     checkpoint = TrainingCheckpoint(dirname=str(tmp_path))
+    CycleGANOversampler(random_state=0, callbacks=[checkpoint], **SHORT).fit_resample(
+        X, y
+    )
+    manifest = _fit_folder(tmp_path) / "manifest.json"
+    manifest.write_text(
+        json.dumps(dict(json.loads(manifest.read_text()), fingerprint="0" * 64))
+    )
+    resumed = CycleGANOversampler(
+        random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
+    )
+    with pytest.raises(CheckpointError, match="saved by a fit on other data"):
+        resumed.fit_resample(X, y)
+
+
+def test_parallel_cross_validation_folds_share_a_checkpoint_folder(
+    imbalanced, tmp_path
+):
+    # Clones share dirname; with loky's two processes each fold used to delete
+    # the other's save in progress (FileNotFoundError mid-fit).
+    X, y = imbalanced
+    checkpoint = TrainingCheckpoint(dirname=str(tmp_path), every=1)
     model = make_pipeline(
         CycleGANOversampler(
             random_state=0, callbacks=[checkpoint, LoadInitState(checkpoint)], **SHORT
         ),
         LogisticRegression(),
     )
-    with pytest.raises(CheckpointError, match="another cross-validation fold"):
-        cross_validate(model, X, y, cv=3, error_score="raise")
+    first = cross_validate(model, X, y, cv=4, n_jobs=2, error_score="raise")
+    assert len(list(tmp_path.glob("fit-*"))) == 4
+    # Every fold resumes its own finished save, so the scores repeat exactly.
+    again = cross_validate(model, X, y, cv=4, n_jobs=2, error_score="raise")
+    np.testing.assert_array_equal(first["test_score"], again["test_score"])
