@@ -14,6 +14,7 @@ from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from skorch.history import History
 
 from ._callbacks import EpochProgress, EpochSeed, wants_progress
 from ._checkpoint import fingerprint, uses_checkpoint
@@ -22,10 +23,12 @@ from ._data import CycleGANData
 from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
 from ._docstrings import rst_to_markdown
 from ._early_stopping import JointEarlyStopping, ValidationDistance, hold_out
+from ._floor import MODES, choose_mode, planned_mode
 from ._generation import check_output_size, generate, sample_counts
 from ._layout import ColumnLayout
 from ._net import CycleGANNet, seeded_torch
 from ._presets import (
+    AUTO_KEYS,
     HIDDEN_KEYS,
     NET_KEYS,
     PRESETS,
@@ -37,9 +40,10 @@ from ._realism import MAX_ROWS as REALISM_ROWS
 from ._realism import detection_aucs, warn_if_separable
 from ._routing import warn_if_pipeline_dropped_params, warn_if_sliced
 from ._scaling import TargetScaler
+from ._selection import SourceSelection
 from ._source import columns_of_X, resolve_source
 from ._stacklevel import user_stacklevel
-from ._summary import describe_source, summary_line
+from ._summary import fit_summary, summary_line
 from ._threads import AdaptThreads, thread_limited
 from ._validation import (
     check_classes,
@@ -346,6 +350,7 @@ class CycleGANOversampler(BaseOverSampler):
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "source": ["array-like", str, os.PathLike, None],
+        "mode": [StrOptions(set(MODES))],
         "preset": [StrOptions(set(PRESETS))],
         "enforce_min_max_values": ["boolean"],
         "categorical_features": [StrOptions({"auto"}), "array-like", None],
@@ -386,6 +391,7 @@ class CycleGANOversampler(BaseOverSampler):
         *,
         sampling_strategy="auto",
         source=None,
+        mode="auto",
         preset="fast",
         generator_hidden="auto",
         pretrain_epochs="auto",
@@ -408,6 +414,7 @@ class CycleGANOversampler(BaseOverSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.source = source
+        self.mode = mode
         self.preset = preset
         self.generator_hidden = generator_hidden
         self.pretrain_epochs = pretrain_epochs
@@ -513,6 +520,10 @@ class CycleGANOversampler(BaseOverSampler):
             {key: getattr(self, key) for key in NET_KEYS},
             self.net_params,
         )
+        if self.mode_ == "interpolate":
+            # Asked for, or chosen by inner folds: the interpolations as they
+            # are, whatever epochs were set for translating a source.
+            options.update(pretrain_epochs=0, max_epochs=0)
         self._resolved = resolved(options)
         return CycleGANNet(
             module__n_classes=n_classes,
@@ -523,8 +534,8 @@ class CycleGANOversampler(BaseOverSampler):
             **options,
         )
 
-    def fit_resample(self, X, y, *, source=None):
-        """Resample the dataset, training one CycleGAN per class.
+    def fit_resample(self, X, y, *, source=None, groups=None):
+        """Resample the dataset: interpolate, select or translate rows per ``mode``.
 
         Parameters
         ----------
@@ -540,6 +551,15 @@ class CycleGANOversampler(BaseOverSampler):
             routing, request it with ``set_fit_resample_request(source=True)``
             so that ``pipeline.fit(X, y, source=S)`` reaches the sampler.
 
+        groups : array-like of shape (n_samples,), default=None
+            The group of each row of ``X`` (e.g. its speaker).  Only
+            ``mode="auto"`` with a source uses it: its inner folds are then
+            ``GroupKFold`` folds that never split a group, as the outer
+            evaluation does, instead of stratified ones.  Route it like
+            ``source`` (``set_fit_resample_request(groups=True)``); scikit-learn
+            then slices it per fold together with ``X``, which is what the
+            inner folds need.
+
         Returns
         -------
         X_resampled : {ndarray, dataframe} of shape (n_samples_new, n_features)
@@ -554,33 +574,77 @@ class CycleGANOversampler(BaseOverSampler):
         warn_if_sliced(source, X)
         if source is None:
             warn_if_pipeline_dropped_params()
-        # Only a given source is passed on, so subclasses that override
+        if groups is not None and len(groups) != len(y):
+            raise ValueError(
+                f"groups has {len(groups)} entries but X has {len(y)} rows; "
+                "pass one group per row."
+            )
+        # Only given arguments are passed on, so subclasses that override
         # _fit_resample(X, y) keep working.
-        params = {} if source is None else {"source": source}
+        params = {"source": source, "groups": groups}
+        params = {k: v for k, v in params.items() if v is not None}
         return super().fit_resample(X, y, **params)
 
     @thread_limited
-    def _fit_resample(self, X, y, source=None):
+    def _fit_resample(self, X, y, source=None, groups=None):
         # Validate.
         started = time.perf_counter()
         X_given, X = X, self.layout_.transform(X, "X")
         self.classes_, y_encoded = check_classes(y, MIN_CLASS_ROWS)
-        n_classes = len(self.classes_)
         check_output_size(len(X) + sum(self.sampling_strategy_.values()), X.shape[1])
         self.device_ = check_device(self.device)
         source = self.source if source is None else source
-        interpolated = interpolates(self.preset, source is not None)
-        self._warn_if_small(y_encoded, source is not None or not interpolated)
+        mode = planned_mode(self.mode, source is not None, self.preset)
         random_state = check_random_state(self.random_state)
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
-
-        # Scale X, resolve the source.
+        # Scale X; resolve the source (first the given one, when inner folds
+        # need it to choose a mode).
         self._target_scaler = TargetScaler(
             self.layout_.integer_columns_, clip=self.enforce_min_max_values
         ).fit(X)
         check_float32_range(self._target_scaler.scaler_, "X")
         X_scaled = self._target_scaler.transform(X)
-        self._source = resolve_source(
+        self._inner, given = None, None
+        if mode == "choose":
+            given = self._resolve(source, X, y_encoded, False, batch_seed)
+            mode, self._inner = self._choose_mode(
+                X, y, given.source, groups, int(random_state.randint(2**31))
+            )
+        interpolated = (
+            interpolates(self.preset, source is not None)
+            if mode == "auto"
+            else mode == "interpolate"
+        )
+        self._warn_if_small(y_encoded, not interpolated)
+        if given is None or interpolated:
+            given = self._resolve(source, X, y_encoded, interpolated, batch_seed)
+        self._source = given
+        counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
+        # What ran, final once the networks are trained.
+        self.mode_ = mode
+        if mode == "select":
+            self._select(X, y_encoded, counts)
+        else:
+            self._train(X, X_scaled, y_encoded, interpolated, torch_seed, batch_seed)
+            trained = len(self.history_) > 0
+            self.mode_ = "interpolate" if interpolated and not trained else "translate"
+        self.diversity_, self.detection_auc_ = self._check_rows(X_scaled, y_encoded)
+        warn_if_collapsed(self.diversity_, self.classes_)
+        warn_if_separable(self.detection_auc_, self.classes_, mode=self.mode_)
+
+        # Generate, in X's columns.
+        X_new, y_new = self._generate(counts, np.random.default_rng(self._sample_seed))
+        X_new = self.layout_.inverse_transform(X_new)
+        self.summary_ = fit_summary(self, source, interpolated, started)
+        if self._verbosity():
+            print(summary_line(self.summary_))
+        return (
+            np.vstack([X_given, X_new.astype(X_given.dtype, copy=False)]),
+            np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
+        )
+
+    def _resolve(self, source, X, y_encoded, interpolated, seed):
+        return resolve_source(
             source,
             X,
             y_encoded,
@@ -588,11 +652,48 @@ class CycleGANOversampler(BaseOverSampler):
             interpolate=interpolated,
             # Enough rows that the requested synthetic rows come from distinct ones.
             n_rows=max(POOL_ROWS, *self.sampling_strategy_.values(), 0),
-            seed=batch_seed,
+            seed=seed,
             target_scaler=self._target_scaler,
         )
 
-        # Train.
+    def _choose_mode(self, X, y, source, groups, seed):
+        """Inner folds' choice between "interpolate" and "select" (``_floor``).
+
+        ``X`` and ``source`` are encoded: the inner samplers see one-hot
+        blocks as numeric columns.
+        """
+        params = {
+            **self.get_params(deep=False),
+            "source": source,
+            "categorical_features": None,
+            "early_stopping": False,
+            "callbacks": None,
+            "n_threads": None,  # already limited by this fit
+            "verbose": 0,
+        }
+        if not isinstance(self.sampling_strategy, (str, Real)):
+            # A dict or callable names counts of the whole of X; the inner
+            # folds balance their own share of it.
+            params["sampling_strategy"] = "auto"
+
+        def make_sampler(mode, seed):
+            sampler = type(self)(**{**params, "mode": mode, "random_state": seed})
+            sampler._skip_checks = True
+            return sampler
+
+        return choose_mode(make_sampler, X, y, groups, seed)
+
+    def _select(self, X, y_encoded, counts):
+        """``mode="select"``: pick each class's aligned source rows (``_selection``)."""
+        wanted = {k: counts[c] for k, c in enumerate(self.classes_) if counts[c] > 0}
+        self._selection = SourceSelection(X, y_encoded, self._source.source, wanted)
+        self.net_ = None
+        self.history_ = History()
+        self._resolved = dict.fromkeys(AUTO_KEYS)
+        self.mode_ = "select"
+
+    def _train(self, X, X_scaled, y_encoded, interpolated, torch_seed, batch_seed):
+        """Train the CycleGANs (none when each class interpolates its own rows)."""
         validation, train = None, np.ones(len(y_encoded), dtype=bool)
         if self.early_stopping:
             train, validation = hold_out(
@@ -603,6 +704,7 @@ class CycleGANOversampler(BaseOverSampler):
                 batch_seed,
                 MIN_CLASS_ROWS,
             )
+        n_classes = len(self.classes_)
         data = CycleGANData(
             self._source,
             [X_scaled[train & (y_encoded == k)] for k in range(n_classes)],
@@ -621,23 +723,6 @@ class CycleGANOversampler(BaseOverSampler):
             self.net_.fit(data)
         self.history_ = self.net_.history
         self._warn_if_interrupted()
-        trained = len(self.history_) > 0
-        self.mode_ = "interpolate" if interpolated and not trained else "translate"
-        self.diversity_, self.detection_auc_ = self._check_rows(X_scaled, y_encoded)
-        warn_if_collapsed(self.diversity_, self.classes_)
-        warn_if_separable(self.detection_auc_, self.classes_)
-
-        # Generate, in X's columns.
-        counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
-        X_new, y_new = self._generate(counts, np.random.default_rng(self._sample_seed))
-        X_new = self.layout_.inverse_transform(X_new)
-        self.summary_ = self._summary(source, interpolated, started)
-        if self._verbosity():
-            print(summary_line(self.summary_))
-        return (
-            np.vstack([X_given, X_new.astype(X_given.dtype, copy=False)]),
-            np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
-        )
 
     def _warn_if_interrupted(self):
         planned = self.net_.total_epochs
@@ -682,35 +767,16 @@ class CycleGANOversampler(BaseOverSampler):
             stacklevel=user_stacklevel(),
         )
 
-    def _summary(self, source, interpolated, started):
-        """What the fit did, as the ``summary_`` dict."""
-        planned = self.net_.total_epochs
-        aucs = self.detection_auc_
-        return {
-            "mode": self.mode_,
-            "source": describe_source(source, interpolated),
-            "source_rows": int(self._source.n_rows),
-            "preset": self.preset,
-            **self._resolved,
-            "epochs_planned": int(planned),
-            "epochs_run": len(self.history_),
-            "stopped_early": bool(
-                len(self.history_) and self.history_[-1].get("stopped_early", False)
-            ),
-            "detection_auc": None
-            if np.isnan(aucs).all()
-            else dict(zip(self.classes_.tolist(), aucs.round(3).tolist())),
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-
     def _check_rows(self, X_scaled, y_encoded):
         """Per class, the diversity and the detection AUC of synthetic rows.
 
         Both compare equally many synthetic and real rows of each class, drawn
         once.  The detection check runs only when the rows come from a
         trained generator: an untrained one returns the interpolations, whose
-        realism is SMOTE's (docs/quality.md).
+        realism is SMOTE's (docs/quality.md).  Inner folds' samplers skip both.
         """
+        if getattr(self, "_skip_checks", False):
+            return (np.full(len(self.classes_), np.nan),) * 2
         rng = np.random.default_rng([self._sample_seed, 1])
         n_rows = [
             min(int(np.sum(y_encoded == k)), self._source.n_rows, MAX_ROWS)
@@ -724,16 +790,29 @@ class CycleGANOversampler(BaseOverSampler):
             rng.permutation(X_scaled[y_encoded == k])[:n] for k, n in enumerate(n_rows)
         ]
         aucs = np.full(len(self.classes_), np.nan)
-        if self.mode_ == "translate":
+        if self.mode_ in ("translate", "select"):
             aucs = detection_aucs(
                 [r[:REALISM_ROWS] for r in real],
                 [s[:REALISM_ROWS] for s in synthetic],
                 seed=int(rng.integers(2**31)),
             )
+        if self.mode_ == "select":
+            # Only the classes that received source rows.
+            grown = [self.sampling_strategy_.get(c, 0) > 0 for c in self.classes_]
+            aucs[~np.array(grown, dtype=bool)] = np.nan
         return diversity_ratios(real, synthetic), aucs
 
     def _generate(self, counts, rng):
         """Exactly ``counts[c]`` encoded synthetic rows of each class ``c``."""
+        if self.mode_ == "select":
+            wanted = [(k, c) for k, c in enumerate(self.classes_) if counts.get(c, 0)]
+            if not wanted:
+                return np.empty((0, self._target_scaler.scaler_.n_features_in_)), (
+                    self.classes_[:0]
+                )
+            rows = self._selection.draw({k: counts[c] for k, c in wanted}, rng)
+            labels = np.repeat([c for _, c in wanted], [counts[c] for _, c in wanted])
+            return self._target_scaler.repair(rows), labels.astype(self.classes_.dtype)
         return generate(
             self.net_, self._source, self._target_scaler, self.classes_, counts, rng
         )
@@ -781,8 +860,20 @@ class CycleGANOversampler(BaseOverSampler):
         Returns
         -------
         X_transferred : ndarray or DataFrame of shape (n_rows, n_features)
+
+        Raises
+        ------
+        ValueError
+            When the fit did not translate (``mode_`` is not "translate"):
+            no generator was trained.
         """
         check_is_fitted(self, "net_")
+        if self.mode_ != "translate":
+            raise ValueError(
+                f"transfer() needs trained generators, but this fit ran "
+                f"mode_={self.mode_!r} (no CycleGAN was trained); fit with "
+                'mode="translate" and a source to style-transfer rows.'
+            )
         # Element by element: numpy < 2 cannot compare an int array to a str.
         matches = np.flatnonzero([c == target_class for c in self.classes_])
         if matches.size != 1:
