@@ -607,9 +607,12 @@ class CycleGANOversampler(BaseOverSampler):
         self._inner, given = None, None
         if mode == "choose":
             given = self._resolve(source, X, y_encoded, False, batch_seed)
-            mode, self._inner = self._choose_mode(
-                X, y, given.source, groups, int(random_state.randint(2**31))
-            )
+            # An int random_state seeds the inner folds and scorer itself, as
+            # in the study whose floor this is (benchmarks/source_study.py).
+            seed = self.random_state
+            if not isinstance(seed, Integral):
+                seed = int(random_state.randint(2**31))
+            mode, self._inner = self._choose_mode(X, y, given.source, groups, seed)
         interpolated = (
             interpolates(self.preset, source is not None)
             if mode == "auto"
