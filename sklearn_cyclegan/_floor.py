@@ -14,6 +14,7 @@ and +0.2 ± 0.3 on EmoDB (22 of 50), in ``benchmarks/source_study.py``'s
 """
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.metrics import balanced_accuracy_score
@@ -22,7 +23,15 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-__all__ = ["CANDIDATES", "INNER_FOLDS", "MODES", "choose_mode", "planned_mode"]
+__all__ = [
+    "CANDIDATES",
+    "check_groups",
+    "INNER_FOLDS",
+    "MODES",
+    "choose_for",
+    "choose_mode",
+    "planned_mode",
+]
 
 MODES = ("auto", "interpolate", "select", "translate")
 # The modes inner folds choose between; the source wins ties.
@@ -59,9 +68,14 @@ def planned_mode(mode, source_given, preset):
 
 
 def inner_folds(y, groups, seed):
-    """The inner (train, validation) index pairs over X's rows."""
-    if groups is not None:
-        return list(GroupKFold(INNER_FOLDS).split(y, y, groups))
+    """The inner (train, validation) index pairs over X's rows.
+
+    With fewer than ``INNER_FOLDS`` groups, one fold per group; with a single
+    group, stratified folds, as without groups.
+    """
+    n_groups = 0 if groups is None else len(np.unique(np.asarray(groups)))
+    if n_groups >= 2:
+        return list(GroupKFold(min(INNER_FOLDS, n_groups)).split(y, y, groups))
     folds = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed)
     return list(folds.split(y, y))
 
@@ -123,3 +137,47 @@ def choose_mode(make_sampler, X, y, groups, seed):
     means = {mode: np.mean(scores) for mode, scores in inner.items()}
     chosen = "select" if means["select"] >= means["interpolate"] else "interpolate"
     return chosen, inner
+
+
+def check_groups(groups, y):
+    """Refuse ``groups`` that do not name one group per row."""
+    if groups is not None and len(groups) != len(y):
+        raise ValueError(
+            f"groups has {len(groups)} entries but X has {len(y)} rows; "
+            "pass one group per row."
+        )
+
+
+def choose_for(sampler, X, y, source, groups, random_state):
+    """``choose_mode`` with candidates configured like ``sampler``.
+
+    An int ``sampler.random_state`` seeds the folds, candidates and scorer
+    itself, as in the study whose floor this is; otherwise a seed is drawn
+    from ``random_state`` (a RandomState).
+
+    ``X`` and ``source`` are encoded: the inner samplers see one-hot blocks
+    as numeric columns.  They skip the realism and diversity checks, and
+    a ``sampling_strategy`` given as a dict or callable (counts of the whole
+    of ``X``) becomes "auto" there: each inner fold balances its own rows.
+    """
+    params = {
+        **sampler.get_params(deep=False),
+        "source": source,
+        "categorical_features": None,
+        "early_stopping": False,
+        "callbacks": None,
+        "n_threads": None,  # already limited by the enclosing fit
+        "verbose": 0,
+    }
+    if not isinstance(sampler.sampling_strategy, (str, Real)):
+        params["sampling_strategy"] = "auto"
+
+    def make_sampler(mode, seed):
+        inner = type(sampler)(**{**params, "mode": mode, "random_state": seed})
+        inner._skip_checks = True
+        return inner
+
+    seed = sampler.random_state
+    if not isinstance(seed, Integral):
+        seed = int(random_state.randint(2**31))
+    return choose_mode(make_sampler, X, y, groups, seed)

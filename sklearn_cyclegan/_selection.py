@@ -18,10 +18,19 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from skorch.history import History
 
+from ._presets import AUTO_KEYS
 from ._scaling import iter_chunks
 
-__all__ = ["SourceSelection", "align", "pick_rows", "real_scorer"]
+__all__ = [
+    "SourceSelection",
+    "align",
+    "pick_rows",
+    "real_scorer",
+    "select",
+    "selected_rows",
+]
 
 # Rows a class not over-sampled by the fit keeps ready for ``sample()``.
 POOL_ROWS = 1000
@@ -140,6 +149,29 @@ class SourceSelection:
             passes = [rng.permutation(len(pool)) for _ in range(-(-size // len(pool)))]
             blocks.append(pool[np.concatenate(passes or [[]]).astype(int)[:size]])
         return np.vstack(blocks)
+
+
+def select(sampler, X, y_encoded, counts):
+    """Fit ``sampler``'s selection: ``mode_`` "select", no network (``net_`` None)."""
+    classes = sampler.classes_
+    wanted = {k: counts[c] for k, c in enumerate(classes) if counts[c] > 0}
+    sampler._selection = SourceSelection(X, y_encoded, sampler._source.source, wanted)
+    sampler.net_ = None
+    sampler.history_ = History()
+    # No preset value was used: no network was built.
+    sampler._resolved = dict.fromkeys(AUTO_KEYS)
+    sampler.mode_ = "select"
+
+
+def selected_rows(sampler, counts, rng):
+    """``counts[c]`` selected rows per class ``c``, clipped and rounded like X's."""
+    classes, scaler = sampler.classes_, sampler._target_scaler
+    wanted = [(k, c) for k, c in enumerate(classes) if counts.get(c, 0)]
+    if not wanted:
+        return np.empty((0, scaler.scaler_.n_features_in_)), classes[:0]
+    rows = sampler._selection.draw({k: counts[c] for k, c in wanted}, rng)
+    labels = np.repeat([c for _, c in wanted], [counts[c] for _, c in wanted])
+    return scaler.repair(rows), labels.astype(classes.dtype)
 
 
 def _rows_at(source, indices):

@@ -524,3 +524,19 @@ def test_warnings_are_one_line_naming_the_command():
         "sklearn-cyclegan augment: warning: SeparableRowsWarning: rows look fake\n"
     )
     assert "_threads.py" in warnings.formatwarning("x", UserWarning, "_threads.py", 1)
+
+
+def test_augment_mode_reaches_the_sampler_and_the_report(table, tmp_path, capsys):
+    _, path = table
+    source = tmp_path / "source.npy"
+    np.save(source, np.random.default_rng(0).normal(size=(80, 4)))
+    args = ["augment", str(path), "--label", "label", "--group", "speaker"]
+    args += ["--source", str(source), "--report", "--quiet"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main([*args, "-o", str(tmp_path / "s.csv"), "--mode", "select"]) == 0
+        assert "mode select, chosen by mode" in capsys.readouterr().out
+        # auto with a source: inner folds over the speakers choose.
+        assert main([*args, "-o", str(tmp_path / "a.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "chosen by inner folds (UAR %: interpolate" in printed
