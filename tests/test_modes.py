@@ -177,3 +177,38 @@ def test_nemo_fold_picks_the_film_rows():
     assert sampler.mode_ == "select"
     inner = sampler.summary_["inner_uar"]
     assert inner["select"] > inner["interpolate"] + 1.0
+
+
+def test_select_streams_a_memory_mapped_source(tmp_path):
+    X, y, S = _data()
+    path = tmp_path / "source.npy"
+    np.save(path, S)
+    _, from_file, labels = _fit("select", X, y, str(path), random_state=0)
+    _, in_memory, in_memory_labels = _fit("select", X, y, S, random_state=0)
+    np.testing.assert_array_equal(from_file, in_memory)
+    np.testing.assert_array_equal(labels, in_memory_labels)
+
+
+def test_groups_are_routed_per_fold(monkeypatch):
+    import sklearn
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_validate
+
+    X, y, S = _data()
+    groups = np.arange(len(y)) % 6
+    seen = []
+    original = _floor.inner_folds
+    monkeypatch.setattr(
+        _floor, "inner_folds", lambda y, g, s: seen.append(g) or original(y, g, s)
+    )
+    sklearn.set_config(enable_metadata_routing=True)
+    try:
+        aug = CycleGANOversampler(source=S, random_state=0, n_threads=1)
+        aug.set_fit_resample_request(groups=True)
+        model = make_pipeline(aug, LogisticRegression())
+        cross_validate(model, X, y, cv=GroupKFold(2), params={"groups": groups})
+    finally:
+        sklearn.set_config(enable_metadata_routing=False)
+    # Each outer training fold's own groups reached the inner folds.
+    assert [len(np.unique(g)) for g in seen] == [3, 3]
