@@ -362,6 +362,8 @@ def _what_ran(sampler, X, y):
     fitted.fit_resample(X, y)
     if fitted.mode_ == "interpolate":
         return "no source: interpolation"
+    if fitted.mode_ == "select":
+        return f"source: {fitted.summary_['source']}, selected rows"
     return f"source: {fitted.summary_['source']}, CycleGAN translation"
 
 

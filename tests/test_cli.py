@@ -457,9 +457,9 @@ def test_threads_reach_the_sampler_not_the_process(table, tmp_path, monkeypatch)
     seen = []
     fit_resample = CycleGANOversampler.fit_resample
 
-    def spy(self, X, y):
+    def spy(self, X, y, **params):
         seen.append(self.n_threads)
-        return fit_resample(self, X, y)
+        return fit_resample(self, X, y, **params)
 
     monkeypatch.setattr(CycleGANOversampler, "fit_resample", spy)
     _, path = table
@@ -497,6 +497,7 @@ def test_augment_report_marks_detectably_fake_rows(table, tmp_path, capsys):
     out = tmp_path / "out.csv"
     args = ["augment", str(path), "--label", "label", "--group", "speaker"]
     args += ["-o", str(out), "--source", str(source), "--report", "--quiet"]
+    args += ["--mode", "translate"]
     with pytest.warns(SeparableRowsWarning):
         assert main([*args, "--pretrain-epochs", "0", "--max-epochs", "0"]) == 0
     printed = capsys.readouterr().out
