@@ -2,61 +2,36 @@
 
 import os
 import time
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
-import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ._callbacks import EpochProgress, EpochSeed, wants_progress
-from ._checkpoint import fingerprint, uses_checkpoint
+from ._checks import check_rows, warn_if_small
 from ._constraints import LayerSizes, TorchDevice
-from ._data import CycleGANData
-from ._diversity import MAX_ROWS, diversity_ratios, warn_if_collapsed
+from ._diversity import warn_if_collapsed
 from ._docstrings import rst_to_markdown
-from ._early_stopping import JointEarlyStopping, ValidationDistance, hold_out
+from ._floor import MODES, check_groups, choose_for, planned_mode
 from ._generation import check_output_size, generate, sample_counts
-from ._layout import ColumnLayout
-from ._net import CycleGANNet, seeded_torch
-from ._presets import (
-    HIDDEN_KEYS,
-    NET_KEYS,
-    PRESETS,
-    interpolates,
-    net_options,
-    resolved,
-)
-from ._realism import MAX_ROWS as REALISM_ROWS
-from ._realism import detection_aucs, warn_if_separable
+from ._input import check_input
+from ._presets import PRESETS, interpolates
+from ._realism import warn_if_separable
 from ._routing import warn_if_pipeline_dropped_params, warn_if_sliced
 from ._scaling import TargetScaler
-from ._source import columns_of_X, resolve_source
-from ._stacklevel import user_stacklevel
-from ._summary import describe_source, summary_line
-from ._threads import AdaptThreads, thread_limited
-from ._validation import (
-    check_classes,
-    check_device,
-    check_exact_integers,
-    check_float32_range,
-    check_labels,
-)
-from .exceptions import SmallClassWarning, TrainingInterruptedWarning
+from ._selection import select, selected_rows
+from ._source import resolve_source
+from ._summary import fit_summary, summary_line
+from ._threads import thread_limited
+from ._training import MIN_CLASS_ROWS, train, widest_layer
+from ._transfer import transfer_rows
+from ._validation import check_classes, check_device, check_float32_range, check_labels
 
 __all__ = ["CycleGANOversampler"]
 
-MIN_CLASS_ROWS = 2
-# Below this many rows a class warns: its neighbour interpolations use fewer
-# than SMOTE's 5 neighbours, and a GAN learns a distribution from a handful
-# of points.
-MIN_RELIABLE_ROWS = 6
 # Interpolated source rows per class, at least, when source is None.
 POOL_ROWS = 1000
 
@@ -74,13 +49,17 @@ class CycleGANOversampler(BaseOverSampler):
     computation through a skorch net.  Synthetic rows of class k are G_k
     applied to randomly drawn source rows.
 
-    **Without a source (the default) no CycleGAN is trained**: with
-    ``preset="fast"`` the synthetic rows are interpolations between each
+    **By default no CycleGAN is trained** (``mode="auto"``, ``preset="fast"``):
+    without a source the synthetic rows are interpolations between each
     class's own rows and their neighbours, as imbalanced-learn's ``SMOTE``
     makes them, because every adversarial refinement of them measured on the
-    KEEL tables lowered balanced accuracy (see the results page).  Pass a
-    ``source`` to train the CycleGANs.  After a fit, ``mode_`` says which of
-    the two ran and ``summary_`` what it did.
+    KEEL tables lowered balanced accuracy (see the results page); with a
+    source, three inner folds choose between those interpolations and the
+    source's own rows, aligned to ``X`` and picked per class by a classifier
+    fitted on ``X`` (``mode="select"``), because translating a source tied
+    SMOTE where its untranslated rows beat it (issue 22).  Pass
+    ``mode="translate"`` to train the CycleGANs.  After a fit, ``mode_`` says
+    what ran and ``summary_`` what it did.
 
     Read more in the [user guide](../user-guide/) (``docs/user-guide.md``).
 
@@ -110,6 +89,27 @@ class CycleGANOversampler(BaseOverSampler):
         KEEL tables lowered balanced accuracy (see the results page).
         ``"paper"``: the rows of all classes passed to ``fit_resample``,
         translated by CycleGANs trained for the paper's 12,000 epochs.
+
+    mode : {{"auto", "interpolate", "select", "translate"}}, default="auto"
+        What makes the synthetic rows (user guide, "Using a source").
+        ``"interpolate"``: each class's own rows, interpolated; a source is
+        not used and no network is trained.  ``"select"``: the source's rows,
+        untranslated: aligned to ``X`` per feature (the source's mean and std
+        replaced by ``X``'s), rated by a ``StandardScaler`` +
+        ``LogisticRegression`` fitted on ``X``, each class taking the rows
+        rated most likely for it; each source row is used at most once
+        (classes needing most rows choose first) until the source runs out,
+        then reused in the class's rank order.  ``"translate"``: source rows
+        through trained CycleGANs (the paper's method; with
+        ``preset="paper"`` and no source, the pooled rows of ``X``).
+        ``"auto"``: without a source, the preset's own choice (interpolation
+        for ``"fast"``, as before this parameter existed); with one,
+        ``"translate"`` for ``preset="paper"``, else ``"interpolate"`` or
+        ``"select"``, whichever scores the higher mean balanced accuracy
+        over 3 inner folds of ``X`` (``GroupKFold`` over
+        ``fit_resample``'s ``groups`` when given, else a shuffled
+        ``StratifiedKFold`` seeded by ``random_state``; a ``StandardScaler``
+        + ``MLPClassifier(100, 100)`` scores each; ``"select"`` wins ties).
 
     preset : {{"fast", "paper"}}, default="fast"
         Supplies every parameter below left as ``"auto"``, and the network
@@ -260,14 +260,18 @@ class CycleGANOversampler(BaseOverSampler):
     device_ : str
         Device the networks were trained on.
 
-    mode_ : {{"interpolate", "translate"}}
+    mode_ : {{"interpolate", "select", "translate"}}
         What made the synthetic rows: "interpolate", each class's own rows
-        interpolated with no CycleGAN epoch trained (``source=None`` with
-        ``preset="fast"``); "translate", source rows through trained
-        generators.
+        interpolated with no CycleGAN epoch trained; "select", the source's
+        aligned rows picked per class (``net_`` is then None); "translate",
+        source rows through trained generators.
 
     summary_ : dict
-        What the fit did: ``mode``, ``source`` (in words), ``source_rows``,
+        What the fit did: ``mode``, ``chosen_by`` ("inner folds", "mode"
+        or "preset"), ``inner_uar`` and ``inner_uar_folds`` (with
+        ``mode="auto"`` and a source: each candidate's mean and per-fold
+        inner balanced accuracy in %, else None), ``source`` (in words),
+        ``source_rows``,
         ``preset``, the values ``generator_hidden``, ``pretrain_epochs``,
         ``max_epochs`` and ``lr`` took, ``epochs_planned``, ``epochs_run``,
         ``stopped_early``, ``detection_auc`` (a ``{{class: AUC}}`` dict, None
@@ -289,8 +293,8 @@ class CycleGANOversampler(BaseOverSampler):
         the rows pass for real; at or above
         ``sklearn_cyclegan._realism.SEPARABLE_AUC`` (0.95) a
         ``SeparableRowsWarning`` is issued.  NaN when ``mode_`` is
-        "interpolate" (no check: the rows are SMOTE's) or a class has fewer
-        than 3 rows.
+        "interpolate" (no check: the rows are SMOTE's), a class has fewer
+        than 3 rows or, with "select", received no rows.
 
     categorical_features_ : ndarray of int
         Indices of the columns encoded as categories (empty when none are).
@@ -343,9 +347,14 @@ class CycleGANOversampler(BaseOverSampler):
     True
     """
 
+    # Not requested unless asked for: a pipeline routing the outer splitter's
+    # groups (params={"groups": g}) to every step must not fail on this one.
+    __metadata_request__fit_resample = {"groups": False}  # noqa: RUF012
+
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "source": ["array-like", str, os.PathLike, None],
+        "mode": [StrOptions(set(MODES))],
         "preset": [StrOptions(set(PRESETS))],
         "enforce_min_max_values": ["boolean"],
         "categorical_features": [StrOptions({"auto"}), "array-like", None],
@@ -386,6 +395,7 @@ class CycleGANOversampler(BaseOverSampler):
         *,
         sampling_strategy="auto",
         source=None,
+        mode="auto",
         preset="fast",
         generator_hidden="auto",
         pretrain_epochs="auto",
@@ -408,6 +418,7 @@ class CycleGANOversampler(BaseOverSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.source = source
+        self.mode = mode
         self.preset = preset
         self.generator_hidden = generator_hidden
         self.pretrain_epochs = pretrain_epochs
@@ -431,37 +442,7 @@ class CycleGANOversampler(BaseOverSampler):
     # -- validation ------------------------------------------------------------
 
     def _check_X_y(self, X, y, accept_sparse=False):
-        if (
-            sp.issparse(X)
-            or isinstance(getattr(X, "dtypes", None), pd.Series)
-            and any(isinstance(t, pd.SparseDtype) for t in X.dtypes)
-        ):
-            raise TypeError(
-                "CycleGANOversampler does not accept sparse input; "
-                "convert it with X.toarray() (or DataFrame.sparse.to_dense())."
-            )
-        layout = ColumnLayout(self.categorical_features).fit(X)
-        self.categorical_features_ = layout.categorical_
-        # On the raw columns: validation casts a frame with a float column
-        # to float64, which would already have rounded them.
-        check_exact_integers(X, "X", skip=layout.categorical_)
-        if isinstance(y, pd.api.extensions.ExtensionArray):
-            # e.g. the Arrow-backed strings of pandas 3's Series.values, which
-            # numpy-style fancy indexing (and so imbalanced-learn) cannot take.
-            y = y.to_numpy()
-        if layout.passthrough:
-            X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept_sparse)
-        else:
-            # The numeric checks run on the encoding; the names and width are
-            # X's own.
-            _, y, binarize_y = super()._check_X_y(
-                layout.transform(X), y, accept_sparse=accept_sparse
-            )
-            validate_data(self, X=X, reset=True, skip_check_array=True)
-            X = layout.raw_array(X)
-        # sample() and transfer() return X's type and dtypes, as fit_resample does.
-        self.layout_ = layout.bind(X, getattr(self, "feature_names_in_", None))
-        return X, y, binarize_y
+        return check_input(self, X, y, super()._check_X_y, accept_sparse)
 
     def fit(self, X, y, **params):
         check_labels(y)
@@ -471,60 +452,16 @@ class CycleGANOversampler(BaseOverSampler):
 
     # -- fitting ---------------------------------------------------------------
 
-    def _callbacks(self, seed, validation):
-        """The net's callbacks: seeding, threads, the user's, early stopping."""
-        callbacks = [("epoch_seed", EpochSeed(seed))]
-        if self.n_threads == "load":
-            callbacks.append(("adapt_threads", AdaptThreads()))
-        if validation is not None:
-            callbacks.append(("valid_distance", ValidationDistance(*validation)))
-        callbacks += list(self.callbacks or [])
-        if validation is not None:
-            # After the user's callbacks, so a checkpoint still saves the last epoch.
-            stopping = JointEarlyStopping(
-                patience=self.n_iter_no_change,
-                sink=print if self._verbosity() else _silent,
-            )
-            callbacks.append(("early_stopping", stopping))
-        if self._verbosity() == 1 or wants_progress(self.verbose):
-            # "auto" waits a few seconds, so a short fit draws nothing.
-            delay = 3.0 if self.verbose == "auto" else 0.0
-            callbacks.append(("progress", EpochProgress(delay=delay)))
-        return callbacks
-
     def _verbosity(self):
         """The verbosity as a level: "auto" prints nothing but a progress bar."""
         return 0 if self.verbose == "auto" else int(self.verbose)
 
     def _widest_layer(self):
         """Widest hidden layer of the networks, which sizes ``n_threads="auto"``."""
-        options = net_options(
-            self.preset,
-            False,
-            {key: getattr(self, key) for key in NET_KEYS},
-            self.net_params,
-        )
-        return max(max(options[key], default=0) for key in HIDDEN_KEYS)
+        return widest_layer(self)
 
-    def _build_net(self, n_classes, n_features, interpolated, seed=0, validation=None):
-        options = net_options(
-            self.preset,
-            interpolated,
-            {key: getattr(self, key) for key in NET_KEYS},
-            self.net_params,
-        )
-        self._resolved = resolved(options)
-        return CycleGANNet(
-            module__n_classes=n_classes,
-            module__n_features=n_features,
-            callbacks=self._callbacks(seed, validation),
-            device=self.device_,
-            verbose=int(self._verbosity() >= 2),
-            **options,
-        )
-
-    def fit_resample(self, X, y, *, source=None):
-        """Resample the dataset, training one CycleGAN per class.
+    def fit_resample(self, X, y, *, source=None, groups=None):
+        """Resample the dataset: interpolate, select or translate rows per ``mode``.
 
         Parameters
         ----------
@@ -540,6 +477,15 @@ class CycleGANOversampler(BaseOverSampler):
             routing, request it with ``set_fit_resample_request(source=True)``
             so that ``pipeline.fit(X, y, source=S)`` reaches the sampler.
 
+        groups : array-like of shape (n_samples,), default=None
+            The group of each row of ``X`` (e.g. its speaker).  Only
+            ``mode="auto"`` with a source uses it: its inner folds are then
+            ``GroupKFold`` folds that never split a group, as the outer
+            evaluation does, instead of stratified ones.  Route it like
+            ``source`` (``set_fit_resample_request(groups=True)``); scikit-learn
+            then slices it per fold together with ``X``, which is what the
+            inner folds need.
+
         Returns
         -------
         X_resampled : {ndarray, dataframe} of shape (n_samples_new, n_features)
@@ -554,84 +500,64 @@ class CycleGANOversampler(BaseOverSampler):
         warn_if_sliced(source, X)
         if source is None:
             warn_if_pipeline_dropped_params()
-        # Only a given source is passed on, so subclasses that override
+        check_groups(groups, y)
+        # Only given arguments are passed on, so subclasses that override
         # _fit_resample(X, y) keep working.
-        params = {} if source is None else {"source": source}
+        params = {"source": source, "groups": groups}
+        params = {k: v for k, v in params.items() if v is not None}
         return super().fit_resample(X, y, **params)
 
     @thread_limited
-    def _fit_resample(self, X, y, source=None):
+    def _fit_resample(self, X, y, source=None, groups=None):
         # Validate.
         started = time.perf_counter()
         X_given, X = X, self.layout_.transform(X, "X")
         self.classes_, y_encoded = check_classes(y, MIN_CLASS_ROWS)
-        n_classes = len(self.classes_)
         check_output_size(len(X) + sum(self.sampling_strategy_.values()), X.shape[1])
         self.device_ = check_device(self.device)
         source = self.source if source is None else source
-        interpolated = interpolates(self.preset, source is not None)
-        self._warn_if_small(y_encoded, source is not None or not interpolated)
+        mode = planned_mode(self.mode, source is not None, self.preset)
         random_state = check_random_state(self.random_state)
         torch_seed, batch_seed, self._sample_seed = random_state.randint(2**31, size=3)
-
-        # Scale X, resolve the source.
+        # Scale X; resolve the source (first the given one, when inner folds
+        # need it to choose a mode).
         self._target_scaler = TargetScaler(
             self.layout_.integer_columns_, clip=self.enforce_min_max_values
         ).fit(X)
         check_float32_range(self._target_scaler.scaler_, "X")
         X_scaled = self._target_scaler.transform(X)
-        self._source = resolve_source(
-            source,
-            X,
-            y_encoded,
-            layout=self.layout_,
-            interpolate=interpolated,
-            # Enough rows that the requested synthetic rows come from distinct ones.
-            n_rows=max(POOL_ROWS, *self.sampling_strategy_.values(), 0),
-            seed=batch_seed,
-            target_scaler=self._target_scaler,
-        )
-
-        # Train.
-        validation, train = None, np.ones(len(y_encoded), dtype=bool)
-        if self.early_stopping:
-            train, validation = hold_out(
-                X_scaled,
-                y_encoded,
-                self._source,
-                self.validation_fraction,
-                batch_seed,
-                MIN_CLASS_ROWS,
+        self._inner, given = None, None
+        if mode == "choose":
+            given = self._resolve(source, X, y_encoded, False, batch_seed)
+            mode, self._inner = choose_for(
+                self, X, y, given.source, groups, random_state
             )
-        data = CycleGANData(
-            self._source,
-            [X_scaled[train & (y_encoded == k)] for k in range(n_classes)],
-            np.random.default_rng(batch_seed),
+        interpolated = (
+            interpolates(self.preset, source is not None)
+            if mode == "auto"
+            else mode == "interpolate"
         )
-        self.net_ = self._build_net(
-            n_classes, X.shape[1], interpolated, seed=batch_seed, validation=validation
-        )
-        if uses_checkpoint(self.callbacks):
-            # A checkpoint saved by this fit resumes only a fit of the same
-            # kind; hashing the data costs a pass over it, so only then.
-            self.net_.fingerprint_ = fingerprint(
-                X, y_encoded, self._source, self.get_params(deep=False)
-            )
-        with seeded_torch(torch_seed, self.device_):
-            self.net_.fit(data)
-        self.history_ = self.net_.history
-        self._warn_if_interrupted()
-        trained = len(self.history_) > 0
-        self.mode_ = "interpolate" if interpolated and not trained else "translate"
-        self.diversity_, self.detection_auc_ = self._check_rows(X_scaled, y_encoded)
+        warn_if_small(self, y_encoded, not interpolated)
+        if given is None or interpolated:
+            given = self._resolve(source, X, y_encoded, interpolated, batch_seed)
+        self._source = given
+        counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
+        # What ran, final once the networks are trained.
+        self.mode_ = mode
+        if mode == "select":
+            select(self, X, y_encoded, counts)
+        else:
+            train(self, X, X_scaled, y_encoded, interpolated, (torch_seed, batch_seed))
+            trained = len(self.history_) > 0
+            self.mode_ = "interpolate" if interpolated and not trained else "translate"
+        self.diversity_, self.detection_auc_ = check_rows(self, X_scaled, y_encoded)
         warn_if_collapsed(self.diversity_, self.classes_)
-        warn_if_separable(self.detection_auc_, self.classes_)
+        warn_if_separable(self.detection_auc_, self.classes_, mode=self.mode_)
 
         # Generate, in X's columns.
-        counts = {c: self.sampling_strategy_.get(c, 0) for c in self.classes_}
         X_new, y_new = self._generate(counts, np.random.default_rng(self._sample_seed))
         X_new = self.layout_.inverse_transform(X_new)
-        self.summary_ = self._summary(source, interpolated, started)
+        self.summary_ = fit_summary(self, source, interpolated, started)
         if self._verbosity():
             print(summary_line(self.summary_))
         return (
@@ -639,101 +565,23 @@ class CycleGANOversampler(BaseOverSampler):
             np.concatenate([y, y_new.astype(y.dtype, copy=False)]),
         )
 
-    def _warn_if_interrupted(self):
-        planned = self.net_.total_epochs
-        done = len(self.history_)
-        stopped_early = done > 0 and self.history_[-1].get("stopped_early", False)
-        if done < planned and not stopped_early:
-            warnings.warn(
-                f"CycleGAN training stopped at epoch {done} of {planned} "
-                "(interrupted); "
-                "the synthetic rows come from the partly trained networks. Pass a "
-                "TrainingCheckpoint in callbacks to be able to resume.",
-                TrainingInterruptedWarning,
-                stacklevel=4,
-            )
-
-    def _warn_if_small(self, y_encoded, trains_on_source):
-        """Warn about classes of fewer than ``MIN_RELIABLE_ROWS`` rows."""
-        counts = np.bincount(y_encoded, minlength=len(self.classes_))
-        # Only classes that get synthetic rows: the others' rows are kept as is.
-        grown = [self.sampling_strategy_.get(c, 0) > 0 for c in self.classes_]
-        small = (counts < MIN_RELIABLE_ROWS) & np.array(grown, dtype=bool)
-        if not small.any():
-            return
-        detail = ", ".join(
-            f"{c!r}: {n}" for c, n in zip(self.classes_[small].tolist(), counts[small])
+    def _resolve(self, source, X, y_encoded, interpolated, seed):
+        return resolve_source(
+            source,
+            X,
+            y_encoded,
+            layout=self.layout_,
+            interpolate=interpolated,
+            # Enough rows that the requested synthetic rows come from distinct ones.
+            n_rows=max(POOL_ROWS, *self.sampling_strategy_.values(), 0),
+            seed=seed,
+            target_scaler=self._target_scaler,
         )
-        if trains_on_source:
-            consequence = (
-                "its CycleGAN learns the class from that handful of rows, so "
-                "its synthetic rows cannot be trusted to look like the class"
-            )
-        else:
-            consequence = (
-                "its synthetic rows are interpolations between those few rows "
-                "(with 2 rows, points on the one segment between them)"
-            )
-        warnings.warn(
-            f"{int(small.sum())} class(es) to over-sample have fewer than "
-            f"{MIN_RELIABLE_ROWS} rows ({detail}): {consequence}. Collect more "
-            "rows of the class, or leave it out of sampling_strategy.",
-            SmallClassWarning,
-            stacklevel=user_stacklevel(),
-        )
-
-    def _summary(self, source, interpolated, started):
-        """What the fit did, as the ``summary_`` dict."""
-        planned = self.net_.total_epochs
-        aucs = self.detection_auc_
-        return {
-            "mode": self.mode_,
-            "source": describe_source(source, interpolated),
-            "source_rows": int(self._source.n_rows),
-            "preset": self.preset,
-            **self._resolved,
-            "epochs_planned": int(planned),
-            "epochs_run": len(self.history_),
-            "stopped_early": bool(
-                len(self.history_) and self.history_[-1].get("stopped_early", False)
-            ),
-            "detection_auc": None
-            if np.isnan(aucs).all()
-            else dict(zip(self.classes_.tolist(), aucs.round(3).tolist())),
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-
-    def _check_rows(self, X_scaled, y_encoded):
-        """Per class, the diversity and the detection AUC of synthetic rows.
-
-        Both compare equally many synthetic and real rows of each class, drawn
-        once.  The detection check runs only when the rows come from a
-        trained generator: an untrained one returns the interpolations, whose
-        realism is SMOTE's (docs/quality.md).
-        """
-        rng = np.random.default_rng([self._sample_seed, 1])
-        n_rows = [
-            min(int(np.sum(y_encoded == k)), self._source.n_rows, MAX_ROWS)
-            for k in range(len(self.classes_))
-        ]
-        X_syn, _ = self._generate(dict(zip(self.classes_, n_rows)), rng)
-        synthetic = np.split(
-            self._target_scaler.transform(X_syn), np.cumsum(n_rows)[:-1]
-        )
-        real = [
-            rng.permutation(X_scaled[y_encoded == k])[:n] for k, n in enumerate(n_rows)
-        ]
-        aucs = np.full(len(self.classes_), np.nan)
-        if self.mode_ == "translate":
-            aucs = detection_aucs(
-                [r[:REALISM_ROWS] for r in real],
-                [s[:REALISM_ROWS] for s in synthetic],
-                seed=int(rng.integers(2**31)),
-            )
-        return diversity_ratios(real, synthetic), aucs
 
     def _generate(self, counts, rng):
         """Exactly ``counts[c]`` encoded synthetic rows of each class ``c``."""
+        if self.mode_ == "select":
+            return selected_rows(self, counts, rng)
         return generate(
             self.net_, self._source, self._target_scaler, self.classes_, counts, rng
         )
@@ -781,33 +629,15 @@ class CycleGANOversampler(BaseOverSampler):
         Returns
         -------
         X_transferred : ndarray or DataFrame of shape (n_rows, n_features)
+
+        Raises
+        ------
+        ValueError
+            When the fit did not translate (``mode_`` is not "translate"):
+            no generator was trained.
         """
         check_is_fitted(self, "net_")
-        # Element by element: numpy < 2 cannot compare an int array to a str.
-        matches = np.flatnonzero([c == target_class for c in self.classes_])
-        if matches.size != 1:
-            raise ValueError(
-                f"Unknown class {target_class!r}; fitted classes are "
-                f"{self.classes_.tolist()}."
-            )
-        layout = self.layout_
-        X_source = columns_of_X(X_source, "X_source", layout.feature_names_)
-        rows = check_array(
-            layout.transform(X_source, "X_source"),
-            dtype="numeric",
-            input_name="X_source",
-        )
-        if rows.shape[1] != self._target_scaler.scaler_.n_features_in_:
-            raise ValueError(
-                f"X_source has {rows.shape[1]} features, expected "
-                f"{self.n_features_in_}."
-            )
-        scaled = self._source.scaler.transform(rows).astype(np.float32)
-        generated = self.net_.transfer(
-            torch.from_numpy(scaled)[None], groups=matches
-        ).numpy()[0]
-        rows = self._target_scaler.inverse_transform(generated)
-        return layout.wrap(layout.inverse_transform(rows))
+        return transfer_rows(self, X_source, target_class)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -815,6 +645,4 @@ class CycleGANOversampler(BaseOverSampler):
         tags.input_tags.allow_nan = False
         return tags
 
-
-def _silent(*args, **kwargs):
     pass

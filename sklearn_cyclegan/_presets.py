@@ -84,6 +84,13 @@ PRESETS = {
             "optimizer__betas": (0.9, 0.999),
             "generator_steps": 2,
         },
+        # Only mode="interpolate" asks for interpolation under this preset:
+        # the interpolations themselves, as with "fast".
+        "interpolated": {
+            "pretrain_epochs": 0,
+            "max_epochs": 0,
+            "module__residual": True,
+        },
     },
 }
 

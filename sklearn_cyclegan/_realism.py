@@ -73,20 +73,36 @@ def detection_aucs(real, synthetic, seed):
     return aucs
 
 
-def warn_if_separable(aucs, classes, threshold=SEPARABLE_AUC):
-    """Issue one ``SeparableRowsWarning`` naming every separable class."""
+def warn_if_separable(aucs, classes, threshold=SEPARABLE_AUC, mode="translate"):
+    """Issue one ``SeparableRowsWarning`` naming every separable class.
+
+    ``mode="select"`` words it for rows picked from the source untranslated:
+    real recordings of another corpus, not fakes.
+    """
     separable = [
         (c, a) for c, a in zip(np.asarray(classes).tolist(), aucs) if a >= threshold
     ]
-    if separable:
-        detail = ", ".join(f"{c!r}: {a:.3f}" for c, a in separable)
-        warnings.warn(
+    if not separable:
+        return
+    detail = ", ".join(f"{c!r}: {a:.3f}" for c, a in separable)
+    if mode == "select":
+        message = (
+            f"A classifier tells the source rows selected for {len(separable)} "
+            f"class(es) from X's rows (detection_auc_ >= {threshold}): {detail}. "
+            "They are real rows of another data set, aligned to X's mean and "
+            "std but detectably different from X's; they were used because "
+            "inner folds scored them at least as high as interpolation "
+            "(summary_['inner_uar']) or because mode='select' asked for them. "
+            "Inspect them with quality_report, or pass mode='interpolate' to "
+            "leave the source out."
+        )
+    else:
+        message = (
             f"A classifier tells the synthetic rows of {len(separable)} class(es) "
             f"from the real ones (detection_auc_ >= {threshold}): {detail}. They "
             "are detectably fake and may hurt a classifier trained on them. "
             "Inspect them with quality_report, try a source closer to X (same "
             "recording set-up and feature extraction), or fit without a source "
-            "(source=None interpolates each class's own rows).",
-            SeparableRowsWarning,
-            stacklevel=user_stacklevel(),
+            "(source=None interpolates each class's own rows)."
         )
+    warnings.warn(message, SeparableRowsWarning, stacklevel=user_stacklevel())

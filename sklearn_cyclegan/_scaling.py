@@ -257,6 +257,10 @@ class TargetScaler:
         out += rows
         return self._repair(out)
 
+    def repair(self, out):
+        """Rows already in the user's units, clipped and rounded like generated ones."""
+        return self._repair(np.asarray(out, dtype=np.float64))
+
     def _repair(self, out):
         out[:, self.constant_] = self.scaler_.data_min_[self.constant_]
         if self.clip:

@@ -2,15 +2,17 @@
 
 ``verbose`` prints it as one line, the demo names its rows by it, so that a
 user can tell a fit that interpolated each class's rows (no epochs trained)
-from one that translated a source through trained CycleGANs.
+from one that picked a source's rows or translated them through trained
+CycleGANs, and, for ``mode="auto"`` with a source, what the inner folds scored.
 """
 
 import os
+import time
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["describe_source", "summary_line"]
+__all__ = ["describe_source", "fit_summary", "summary_line"]
 
 
 def describe_source(source, interpolated):
@@ -20,12 +22,47 @@ def describe_source(source, interpolated):
             return "none: each class's own rows, interpolated"
         return "none: the rows of all classes, pooled"
     if isinstance(source, (str, os.PathLike)):
-        return f"file {os.path.basename(os.fspath(source))}"
-    if isinstance(source, np.memmap):
-        return "memory-mapped array"
-    if isinstance(source, pd.DataFrame):
-        return "DataFrame"
-    return "array"
+        what = f"file {os.path.basename(os.fspath(source))}"
+    elif isinstance(source, np.memmap):
+        what = "memory-mapped array"
+    elif isinstance(source, pd.DataFrame):
+        what = "DataFrame"
+    else:
+        what = "array"
+    if interpolated:
+        return f"{what}, not used: each class's own rows, interpolated"
+    return what
+
+
+def fit_summary(sampler, source, interpolated, started):
+    """What ``sampler``'s fit did, as its ``summary_`` dict."""
+    history, aucs, inner = sampler.history_, sampler.detection_auc_, sampler._inner
+    net = sampler.net_
+    if inner is not None:
+        chosen_by = "inner folds"
+    else:
+        chosen_by = "preset" if sampler.mode == "auto" else "mode"
+    return {
+        "mode": sampler.mode_,
+        "chosen_by": chosen_by,
+        "inner_uar": None
+        if inner is None
+        else {m: round(float(np.mean(v)), 2) if v else None for m, v in inner.items()},
+        "inner_uar_folds": None
+        if inner is None
+        else {m: [round(u, 2) for u in v] for m, v in inner.items()},
+        "source": describe_source(source, interpolated),
+        "source_rows": int(sampler._source.n_rows),
+        "preset": sampler.preset,
+        **sampler._resolved,
+        "epochs_planned": 0 if net is None else int(net.total_epochs),
+        "epochs_run": len(history),
+        "stopped_early": bool(len(history) and history[-1].get("stopped_early", False)),
+        "detection_auc": None
+        if np.isnan(aucs).all()
+        else dict(zip(sampler.classes_.tolist(), aucs.round(3).tolist())),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def summary_line(summary):
@@ -34,6 +71,11 @@ def summary_line(summary):
         what = (
             "interpolated each class's own rows (SMOTE-style; no CycleGAN "
             "epochs trained)"
+        )
+    elif summary["mode"] == "select":
+        what = (
+            f"picked each class's most likely rows of {summary['source_rows']:,} "
+            f"source rows ({summary['source']}), aligned to X, untranslated"
         )
     else:
         what = (
@@ -44,6 +86,12 @@ def summary_line(summary):
         if summary["stopped_early"]:
             what += ", stopped early"
     line = f"CycleGANOversampler: {what} in {summary['seconds']:.1f} s"
+    inner = summary.get("inner_uar")
+    if inner:
+        scores = ", ".join(
+            f"{m} {u:.1f}" if u is not None else f"{m} -" for m, u in inner.items()
+        )
+        line += f"; chosen by inner folds (UAR %: {scores})"
     if summary["detection_auc"]:
         aucs = ", ".join(f"{c}: {a:.2f}" for c, a in summary["detection_auc"].items())
         line += f"; detection AUC {aucs}"

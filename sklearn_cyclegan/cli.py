@@ -145,6 +145,15 @@ def build_parser():
         "memory-mapped; default: the input's own rows",
     )
     augment.add_argument(
+        "--mode",
+        choices=("auto", "interpolate", "select", "translate"),
+        default="auto",
+        help="what makes the rows: auto (no source: interpolate; with one: "
+        "interpolate or select, whichever 3 inner folds score higher, split "
+        "by --group when given), interpolate, select (the source's aligned "
+        "rows, picked per class), translate (CycleGANs) (default: auto)",
+    )
+    augment.add_argument(
         "--sampling-strategy",
         default="auto",
         type=_sampling_strategy,
@@ -353,6 +362,8 @@ def _what_ran(sampler, X, y):
     fitted.fit_resample(X, y)
     if fitted.mode_ == "interpolate":
         return "no source: interpolation"
+    if fitted.mode_ == "select":
+        return f"source: {fitted.summary_['source']}, selected rows"
     return f"source: {fitted.summary_['source']}, CycleGAN translation"
 
 
@@ -381,6 +392,7 @@ def _augment(args):
     sampler = CycleGANOversampler(
         sampling_strategy=strategy,
         source=source,
+        mode=args.mode,
         categorical_features=categorical,
         preset=args.preset,
         pretrain_epochs=_auto(args.pretrain_epochs),
@@ -392,7 +404,9 @@ def _augment(args):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error", _interrupted_warning())
-        X_res, y_res = sampler.fit_resample(X, y)
+        # The group column (e.g. speaker) splits mode="auto"'s inner folds.
+        groups = None if args.group is None else table[args.group].to_numpy()
+        X_res, y_res = sampler.fit_resample(X, y, groups=groups)
     n = len(table)
     synthetic = _synthetic_rows(X_res, y_res, n, features, args.label)
     result = _assemble(table, synthetic, kept, args.marker)
@@ -407,7 +421,25 @@ def _augment(args):
             # The report compares numbers: categories as the sampler encodes them.
             real = sampler.layout_.transform(real, "X")
             fake = sampler.layout_.transform(fake, "synthetic rows")
-        print(_short_report(real, y, fake, y_res[n:], args.seed))
+        report = _short_report(real, y, fake, y_res[n:], args.seed)
+        print(
+            report.replace(
+                "rows (ideal", f"rows ({_mode_line(sampler.summary_)}; ideal", 1
+            )
+        )
+
+
+def _mode_line(summary):
+    """What made the rows, for ``--report``: the mode and why it ran."""
+    line = f"mode {summary['mode']}, chosen by {summary['chosen_by']}"
+    inner = summary.get("inner_uar")
+    if inner:
+        line += (
+            " (UAR %: "
+            + ", ".join(f"{m} {u:.1f}" for m, u in inner.items() if u is not None)
+            + ")"
+        )
+    return line
 
 
 def _auto(value):
@@ -560,7 +592,7 @@ def _short_report(X, y, X_synthetic, y_synthetic, seed):
     advice = (
         f"\n{SEPARABLE_NOTE}: a classifier tells these rows from real ones "
         f"(detection AUC >= {SEPARABLE_AUC}); try a source closer to the input, "
-        "or no --source (interpolation)."
+        "or --mode interpolate (no source rows)."
         if separable.any()
         else ""
     )

@@ -80,7 +80,11 @@ def test_every_way_of_naming_the_columns_gives_the_same_rows(mixed):
 def test_sample_and_transfer_decode_to_valid_categories(mixed):
     X, y = mixed
     sampler = CycleGANOversampler(
-        categorical_features=CATEGORICAL, source=X, random_state=0, **FAST
+        categorical_features=CATEGORICAL,
+        source=X,
+        mode="translate",
+        random_state=0,
+        **FAST,
     ).fit(X, y)
     sampler.fit_resample(X, y)
     X_new, y_new = sampler.sample(40)

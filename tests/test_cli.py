@@ -457,9 +457,9 @@ def test_threads_reach_the_sampler_not_the_process(table, tmp_path, monkeypatch)
     seen = []
     fit_resample = CycleGANOversampler.fit_resample
 
-    def spy(self, X, y):
+    def spy(self, X, y, **params):
         seen.append(self.n_threads)
-        return fit_resample(self, X, y)
+        return fit_resample(self, X, y, **params)
 
     monkeypatch.setattr(CycleGANOversampler, "fit_resample", spy)
     _, path = table
@@ -497,6 +497,7 @@ def test_augment_report_marks_detectably_fake_rows(table, tmp_path, capsys):
     out = tmp_path / "out.csv"
     args = ["augment", str(path), "--label", "label", "--group", "speaker"]
     args += ["-o", str(out), "--source", str(source), "--report", "--quiet"]
+    args += ["--mode", "translate"]
     with pytest.warns(SeparableRowsWarning):
         assert main([*args, "--pretrain-epochs", "0", "--max-epochs", "0"]) == 0
     printed = capsys.readouterr().out
@@ -524,3 +525,19 @@ def test_warnings_are_one_line_naming_the_command():
         "sklearn-cyclegan augment: warning: SeparableRowsWarning: rows look fake\n"
     )
     assert "_threads.py" in warnings.formatwarning("x", UserWarning, "_threads.py", 1)
+
+
+def test_augment_mode_reaches_the_sampler_and_the_report(table, tmp_path, capsys):
+    _, path = table
+    source = tmp_path / "source.npy"
+    np.save(source, np.random.default_rng(0).normal(size=(80, 4)))
+    args = ["augment", str(path), "--label", "label", "--group", "speaker"]
+    args += ["--source", str(source), "--report", "--quiet"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main([*args, "-o", str(tmp_path / "s.csv"), "--mode", "select"]) == 0
+        assert "mode select, chosen by mode" in capsys.readouterr().out
+        # auto with a source: inner folds over the speakers choose.
+        assert main([*args, "-o", str(tmp_path / "a.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "chosen by inner folds (UAR %: interpolate" in printed

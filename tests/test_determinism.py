@@ -55,7 +55,9 @@ def test_fits_in_two_threads_of_one_process_give_the_same_rows(imbalanced):
     source = np.random.default_rng(0).normal(size=(200, X.shape[1]))
 
     def fit():
-        sampler = CycleGANOversampler(source=source, random_state=0, **SHORT)
+        sampler = CycleGANOversampler(
+            source=source, mode="translate", random_state=0, **SHORT
+        )
         return sampler.fit_resample(X, y)[0]
 
     alone = fit()

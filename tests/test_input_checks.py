@@ -65,6 +65,7 @@ def test_source_far_from_zero_keeps_its_spread(imbalanced):
     sampler = CycleGANOversampler(
         **fast_net(module__residual=True),
         source=X.copy(),
+        mode="translate",
         pretrain_epochs=0,
         max_epochs=0,
     )
@@ -92,8 +93,11 @@ def test_bad_labels_are_named(bad, message):
 
 def test_transfer_names_missing_columns():
     X = pd.DataFrame(np.random.default_rng(0).normal(size=(30, 3)), columns=list("abc"))
-    sampler = CycleGANOversampler(random_state=0)
-    sampler.fit_resample(X, np.array([0] * 20 + [1] * 10))
+    # transfer() needs trained generators: a translation, with no epochs.
+    sampler = CycleGANOversampler(
+        source=X[::2], mode="translate", pretrain_epochs=0, max_epochs=0
+    )
+    sampler.set_params(random_state=0).fit_resample(X, np.array([0] * 20 + [1] * 10))
     with pytest.raises(ValueError, match=r"lacks 1 column.*'c'"):
         sampler.transfer(X[["a", "b"]], 1)
 
@@ -151,7 +155,9 @@ def test_memory_mapped_source_rewritten_after_fit_is_refused(imbalanced, tmp_pat
     X, y = imbalanced
     path = tmp_path / "source.npy"
     np.save(path, np.random.default_rng(0).normal(size=(500, X.shape[1])))
-    sampler = CycleGANOversampler(source=str(path), random_state=0, **SHORT)
+    sampler = CycleGANOversampler(
+        source=str(path), mode="translate", random_state=0, **SHORT
+    )
     sampler.fit_resample(X, y)
     copy = pickle.loads(pickle.dumps(sampler))  # holds the rows themselves
     np.save(path, np.zeros((10, X.shape[1])))

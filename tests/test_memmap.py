@@ -36,7 +36,8 @@ X, y = make_classification(n_samples=150, n_features=n_features, n_informative=5
 def fit_and_sample(source):
     Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark
     before, _ = rss()
-    sampler = CycleGANOversampler(source=source, random_state=0, device="cpu", **fast)
+    sampler = CycleGANOversampler(source=source, mode="translate", random_state=0,
+                                  device="cpu", **fast)
     sampler.fit_resample(X, y)
     X_syn, _ = sampler.sample(2000)
     _, peak = rss()
@@ -112,7 +113,7 @@ def test_memmap_and_path_sources_match_in_memory_source(tmp_path):
     results = []
     for source in (np.load(path), str(path)):
         sampler = CycleGANOversampler(
-            source=source, random_state=0, device="cpu", **FAST
+            source=source, mode="translate", random_state=0, device="cpu", **FAST
         )
         results.append(sampler.fit_resample(X, y))
     for X_res, y_res in results[1:]:
@@ -186,8 +187,8 @@ MinMaxScaler.partial_fit = truncating_partial_fit
 X, y = make_classification(n_samples=120, n_features=6, weights=[0.8],
                            random_state=0)
 try:
-    CycleGANOversampler(source=path, pretrain_epochs=1, max_epochs=1,
-                        random_state=0).fit_resample(X, y)
+    CycleGANOversampler(source=path, mode="translate", pretrain_epochs=1,
+                        max_epochs=1, random_state=0).fit_resample(X, y)
 except RuntimeError as exc:
     print(exc)
 """

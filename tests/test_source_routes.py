@@ -14,6 +14,8 @@ from .conftest import FAST
 
 
 def fast_sampler(**params):
+    # The CycleGAN route: mode="auto" would spend inner folds choosing.
+    params = {"mode": "translate", **params}
     return CycleGANOversampler(**FAST, random_state=0, **params)
 
 
@@ -67,7 +69,9 @@ def test_cross_validate_routes_the_whole_source(imbalanced, source, routing):
             seen.append(len(source))
             return super()._fit_resample(X, y, source=source)
 
-    aug = Recording(**FAST, random_state=0).set_fit_resample_request(source=True)
+    aug = Recording(**FAST, mode="translate", random_state=0).set_fit_resample_request(
+        source=True
+    )
     pipe = Pipeline([("aug", aug), ("clf", LogisticRegression())])
     cross_validate(pipe, X, y, cv=2, params={"source": source})
     assert seen == [len(source), len(source)]
@@ -144,9 +148,10 @@ def test_source_dropped_by_a_pipeline_without_routing_warns(imbalanced, source):
     # imbalanced-learn collects aug__source for the step, then calls
     # fit_resample without it; the sampler says so and what to do instead.
     X, y = imbalanced
-    pipe = Pipeline([("aug", fast_sampler()), ("clf", LogisticRegression())])
+    aug = fast_sampler(mode="auto")  # no source reaches it: interpolation
+    pipe = Pipeline([("aug", aug), ("clf", LogisticRegression())])
     with pytest.warns(UserWarning, match=r"did not pass \['source'\].*set_params"):
         pipe.fit(X, y, aug__source=source)
     assert pipe.named_steps["aug"]._source.n_rows != len(source)
-    pipe.set_params(aug__source=source).fit(X, y)
+    pipe.set_params(aug__source=source, aug__mode="translate").fit(X, y)
     assert pipe.named_steps["aug"]._source.n_rows == len(source)

@@ -107,7 +107,8 @@ X, y = make_classification(n_samples=200, n_features=20, weights=[0.8],
 source = np.random.default_rng(0).normal(size=(300, 20))
 for _ in sys.stdin:
     sampler = CycleGANOversampler(
-        source=source, pretrain_epochs=3, max_epochs=3, random_state=0,
+        source=source, mode="translate", pretrain_epochs=3, max_epochs=3,
+        random_state=0,
         callbacks=[("seen", Seen())],
     )
     X_res, _ = sampler.fit_resample(X, y)

@@ -39,7 +39,9 @@ def test_no_source_says_it_interpolates(imbalanced):
 def test_a_source_says_it_translates_and_how_long(imbalanced):
     X, y = imbalanced
     source = np.random.default_rng(0).normal(size=(80, X.shape[1]))
-    sampler = CycleGANOversampler(source=source, random_state=0, verbose=0, **FAST)
+    sampler = CycleGANOversampler(
+        source=source, mode="translate", random_state=0, verbose=0, **FAST
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SeparableRowsWarning)
         sampler.fit_resample(X, y)
@@ -124,7 +126,11 @@ def test_separable_rows_warn(imbalanced):
     # A source far from X, translated by barely trained generators.
     source = np.random.default_rng(0).normal(size=(200, X.shape[1])) * 5 + 40
     sampler = CycleGANOversampler(
-        source=source, random_state=0, verbose=0, **{**FAST, "max_epochs": 0}
+        source=source,
+        mode="translate",
+        random_state=0,
+        verbose=0,
+        **{**FAST, "max_epochs": 0},
     )
     with pytest.warns(SeparableRowsWarning, match="quality_report") as caught:
         sampler.fit_resample(X, y)
@@ -147,7 +153,7 @@ def test_a_class_of_two_rows_warns(source, imbalanced):
     X, y = imbalanced
     keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:2]]
     X, y = X[keep], y[keep]
-    params = {"source": X * 1.01, **FAST} if source else {}
+    params = {"source": X * 1.01, "mode": "translate", **FAST} if source else {}
     sampler = CycleGANOversampler(random_state=0, verbose=0, **params)
     expected = "CycleGAN learns" if source else "one segment"
     with warnings.catch_warnings():
@@ -183,7 +189,9 @@ def test_film_source_on_emodb_warns_and_interpolation_does_not(emodb):
 
     X, y, _ = emodb
     film = pd.read_csv(data_file("cartoons_source_is09.csv.gz"))[X.columns]
-    sampler = CycleGANOversampler(source=film.to_numpy(), random_state=0, verbose=0)
+    sampler = CycleGANOversampler(
+        source=film.to_numpy(), mode="translate", random_state=0, verbose=0
+    )
     with pytest.warns(SeparableRowsWarning):
         sampler.fit_resample(X.to_numpy(), y)
     with warnings.catch_warnings():
