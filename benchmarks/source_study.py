@@ -87,7 +87,18 @@ ARMS = [
     "gate-train",
     "floor",
     "floor-lr",
+    "lib",
+    "lib-noclip",
+    "lib-interp",
 ]
+
+
+# The library's own sampler: its default with the source, and two ablations.
+LIBRARY_ARMS = {
+    "lib": {},
+    "lib-noclip": {"enforce_min_max_values": False},
+    "lib-interp": {"mode": "interpolate"},
+}
 
 
 # -- data ---------------------------------------------------------------------
@@ -464,6 +475,22 @@ class Fold:
             labels.append(yr[len(self.X) :])
         return np.vstack(rows), np.concatenate(labels)
 
+    def library_default(self, start, **params):
+        """The library's default with the source (``mode="auto"``, groups given),
+        or with ``params`` changed."""
+        from sklearn_cyclegan import CycleGANOversampler
+
+        sampler = CycleGANOversampler(
+            source=self.S, random_state=self.seed, n_threads=1, **params
+        )
+        X, y = sampler.fit_resample(self.X, self.y, groups=self.groups)
+        uar = fit_score(X, y, None, self.X_test, self.y_test, self.seed)
+        return {
+            "uar": uar,
+            "choice": "pl" if sampler.mode_ == "select" else "smote",
+            "seconds": time.perf_counter() - start,
+        }
+
     def run(self, name, scores):
         """``{"uar": ..., "seconds": ...}`` of arm ``name``.
 
@@ -486,6 +513,8 @@ class Fold:
                 "seconds": time.perf_counter() - start,
             }
             return result
+        if name.startswith("lib"):
+            return self.library_default(start, **LIBRARY_ARMS[name])
         X, y, weight = self.arm(name)
         uar = fit_score(X, y, weight, self.X_test, self.y_test, self.seed)
         result = {"uar": uar, "seconds": time.perf_counter() - start}
@@ -573,7 +602,7 @@ def table(out, corpus, seeds, n_folds, reference="smote"):
         diff = per_seed - ref[0].mean(axis=1)
         se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
         note = ""
-        if arm.startswith("floor"):
+        if arm.startswith("floor") or arm in ("lib", "lib-noclip"):
             note = (
                 f" (source chosen in {sum(r['choice'] == 'pl' for r in runs)}"
                 f"/{len(runs)} folds)"
