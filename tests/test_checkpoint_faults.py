@@ -269,7 +269,8 @@ def test_same_size_rewrite_of_an_npy_source_is_not_resumed(imbalanced, tmp_path)
     path = tmp_path / "source.npy"
     np.save(path, np.random.default_rng(0).normal(size=(300, X.shape[1])))
     checkpoint = TrainingCheckpoint(dirname=str(tmp_path / "run"))
-    _fit(X, y, checkpoint, source=np.load(path, mmap_mode="r"))
+    # Translation: the mode that trains networks, so a checkpoint is written.
+    _fit(X, y, checkpoint, source=np.load(path, mmap_mode="r"), mode="translate")
     # Same size, one value changed, the modification time put back.
     stat = os.stat(path)
     rows = np.load(path)
@@ -277,9 +278,10 @@ def test_same_size_rewrite_of_an_npy_source_is_not_resumed(imbalanced, tmp_path)
     np.save(path, rows)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert os.stat(path).st_size == stat.st_size
+    source = np.load(path, mmap_mode="r")
     expected = CycleGANOversampler(
-        random_state=0, source=np.load(path, mmap_mode="r"), **SHORT
+        random_state=0, source=source, mode="translate", **SHORT
     ).fit_resample(X, y)[0]
-    resumed = _fit(X, y, checkpoint, resume=True, source=np.load(path, mmap_mode="r"))
+    resumed = _fit(X, y, checkpoint, resume=True, source=source, mode="translate")
     np.testing.assert_array_equal(resumed, expected)
     assert len(list((tmp_path / "run").glob("fit-*"))) == 2

@@ -24,7 +24,12 @@ def test_leave_one_speaker_out_pipeline_never_sees_test_speaker(emodb, tess):
     pipe = Pipeline(
         [
             ("scale", StandardScaler()),
-            ("aug", RecordingOversampler(source=tess, random_state=0, **FAST)),
+            (
+                "aug",
+                RecordingOversampler(
+                    source=tess, mode="translate", random_state=0, **FAST
+                ),
+            ),
             (
                 "clf",
                 MLPClassifier(hidden_layer_sizes=(32,), max_iter=300, random_state=0),
@@ -58,7 +63,7 @@ def test_leave_one_speaker_out_pipeline_never_sees_test_speaker(emodb, tess):
 def test_synthetic_rows_closer_to_their_class_than_the_source(emodb, tess):
     """The paper's Table 1 relation: target-synthetic < target-source."""
     X, y, _ = emodb
-    sampler = CycleGANOversampler(source=tess, random_state=0)
+    sampler = CycleGANOversampler(source=tess, mode="translate", random_state=0)
     sampler.fit_resample(X, y)
     X_syn, y_syn = sampler.sample(200)
     # A common min-max scale over target and source, as in the paper.
