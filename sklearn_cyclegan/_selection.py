@@ -168,7 +168,10 @@ def select(X, y_encoded, source, classes, counts):
 
 
 def selected_rows(selection, scaler, classes, counts, rng):
-    """``counts[c]`` rows of ``selection`` per class ``c``, repaired like X's."""
+    """``counts[c]`` rows of ``selection`` per class ``c``, as X's encoded rows.
+
+    Real rows, so not clipped to X's per-feature range (``TargetScaler.repair``).
+    """
     wanted = [(k, c) for k, c in enumerate(classes) if counts.get(c, 0)]
     if not wanted:
         return np.empty((0, scaler.scaler_.n_features_in_)), classes[:0]
