@@ -17,6 +17,7 @@ __all__ = [
     "EpochProgress",
     "EpochSeed",
     "QuietPrintLog",
+    "verbosity_level",
     "wants_progress",
 ]
 
@@ -62,6 +63,11 @@ class StepDecay(Callback):
         for optimizer in (net.optimizer_generator_, net.optimizer_discriminator_):
             for group in optimizer.param_groups:
                 group["lr"] = lr
+
+
+def verbosity_level(verbose):
+    """``verbose`` as a level: "auto" prints nothing but a progress bar."""
+    return 0 if verbose == "auto" else int(verbose)
 
 
 def wants_progress(verbose, stream=None):

@@ -54,27 +54,50 @@ def warn_if_small(sampler, y_encoded, trains_on_source):
     )
 
 
-def check_rows(sampler, X_scaled, y_encoded):
+def check_rows(
+    sampler, X_scaled, y_encoded, *, generate, scaler, n_source, seed, skip=False
+):
     """Per class, the diversity and the detection AUC of synthetic rows.
 
     Both compare equally many synthetic and real rows of each class, drawn
     once.  The detection check runs only when the rows come from a source
     (``mode_`` "translate" or "select"; for "select" only the classes that
     received rows): interpolations' realism is SMOTE's (docs/quality.md).
-    The samplers of ``mode="auto"``'s inner folds skip both.
+
+    Parameters
+    ----------
+    sampler : CycleGANOversampler
+        Read for ``classes_``, ``mode_`` and ``sampling_strategy_`` only.
+    X_scaled : ndarray of shape (n_samples, n_features)
+        X's encoded rows, min-max scaled.
+    y_encoded : ndarray of shape (n_samples,)
+    generate : callable
+        ``generate(counts, rng)``: ``counts[c]`` encoded synthetic rows of
+        each class ``c``, and their labels.
+    scaler : TargetScaler
+        X's scaler, to compare synthetic rows in X's scaled space.
+    n_source : int
+        Rows of the resolved source (no class draws more).
+    seed : int
+        Seeds the rows drawn.
+    skip : bool, default=False
+        Check nothing (NaN for every class): the samplers of
+        ``mode="auto"``'s inner folds skip both checks.
+
+    Returns
+    -------
+    diversity, detection_auc : ndarray of shape (n_classes,)
     """
     classes = sampler.classes_
-    if getattr(sampler, "_skip_checks", False):
+    if skip:
         return (np.full(len(classes), np.nan),) * 2
-    rng = np.random.default_rng([sampler._sample_seed, 1])
+    rng = np.random.default_rng([seed, 1])
     n_rows = [
-        min(int(np.sum(y_encoded == k)), sampler._source.n_rows, MAX_ROWS)
+        min(int(np.sum(y_encoded == k)), n_source, MAX_ROWS)
         for k in range(len(classes))
     ]
-    X_syn, _ = sampler._generate(dict(zip(classes, n_rows)), rng)
-    synthetic = np.split(
-        sampler._target_scaler.transform(X_syn), np.cumsum(n_rows)[:-1]
-    )
+    X_syn, _ = generate(dict(zip(classes, n_rows)), rng)
+    synthetic = np.split(scaler.transform(X_syn), np.cumsum(n_rows)[:-1])
     real = [rng.permutation(X_scaled[y_encoded == k])[:n] for k, n in enumerate(n_rows)]
     aucs = np.full(len(classes), np.nan)
     if sampler.mode_ in ("translate", "select"):

@@ -5,10 +5,16 @@ validation with scikit-learn's ``InvalidParameterError``, as for the built-in
 constraints.
 """
 
-from numbers import Integral
+import os
+from numbers import Integral, Real
 
 import torch
-from sklearn.utils._param_validation import Options
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+
+from ._floor import MODES
+from ._presets import PRESETS
+
+__all__ = ["PARAMETER_CONSTRAINTS", "LayerSizes", "TorchDevice"]
 
 
 class _Predicate(Options):
@@ -52,3 +58,44 @@ class TorchDevice(_Predicate):
 
     def __str__(self):
         return "a torch device string such as 'cpu', 'cuda' or 'cuda:1'"
+
+
+# The sampler's own parameters; imbalanced-learn's ``sampling_strategy``
+# comes from ``BaseOverSampler``.
+PARAMETER_CONSTRAINTS = {
+    "source": ["array-like", str, os.PathLike, None],
+    "mode": [StrOptions(set(MODES))],
+    "preset": [StrOptions(set(PRESETS))],
+    "enforce_min_max_values": ["boolean"],
+    "categorical_features": [StrOptions({"auto"}), "array-like", None],
+    "generator_hidden": [
+        Interval(Integral, 1, None, closed="left"),
+        LayerSizes(),
+        StrOptions({"auto"}),
+    ],
+    "pretrain_epochs": [
+        Interval(Integral, 0, None, closed="left"),
+        StrOptions({"auto"}),
+    ],
+    "max_epochs": [
+        Interval(Integral, 0, None, closed="left"),
+        StrOptions({"auto"}),
+    ],
+    "lambda_cycle": [Interval(Real, 0, None, closed="left")],
+    "lambda_cls": [Interval(Real, 0, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "callbacks": [list, None],
+    "net_params": [dict, None],
+    "device": [StrOptions({"auto"}), TorchDevice()],
+    "n_threads": [
+        StrOptions({"auto", "load"}),
+        Interval(Integral, 1, None, closed="left"),
+        None,
+    ],
+    "verbose": [StrOptions({"auto"}), "verbose"],
+    "random_state": ["random_state"],
+}

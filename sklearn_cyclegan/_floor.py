@@ -148,7 +148,7 @@ def check_groups(groups, y):
         )
 
 
-def choose_for(sampler, X, y, source, groups, random_state):
+def choose_for(sampler, X, y, source, groups, random_state, unchecked):
     """``choose_mode`` with candidates configured like ``sampler``.
 
     An int ``sampler.random_state`` seeds the folds, candidates and scorer
@@ -156,7 +156,8 @@ def choose_for(sampler, X, y, source, groups, random_state):
     from ``random_state`` (a RandomState).
 
     ``X`` and ``source`` are encoded: the inner samplers see one-hot blocks
-    as numeric columns.  They skip the realism and diversity checks, and
+    as numeric columns.  They skip the realism and diversity checks (made
+    by ``unchecked(**params)``, a sampler of ``sampler``'s kind), and
     a ``sampling_strategy`` given as a dict or callable (counts of the whole
     of ``X``) becomes "auto" there: each inner fold balances its own rows.
     """
@@ -173,9 +174,7 @@ def choose_for(sampler, X, y, source, groups, random_state):
         params["sampling_strategy"] = "auto"
 
     def make_sampler(mode, seed):
-        inner = type(sampler)(**{**params, "mode": mode, "random_state": seed})
-        inner._skip_checks = True
-        return inner
+        return unchecked(**{**params, "mode": mode, "random_state": seed})
 
     seed = sampler.random_state
     if not isinstance(seed, Integral):

@@ -201,7 +201,7 @@ def quality_report(
     >>> bool(report["memorisation"].iloc[1] > 0.5)  # SMOTE rows hug real rows
     True
     """
-    X_real, y_real, X_synthetic, y_synthetic = _check_rows(
+    X_real, y_real, X_synthetic, y_synthetic = check_quality_rows(
         X_real, y_real, X_synthetic, y_synthetic
     )
     if X_test is None and y_test is None:
@@ -356,7 +356,7 @@ def _tstr(classifier, synthetic, y_synthetic, test, y_test):
     return per_class, float(np.mean(recalls)), ""
 
 
-def _check_rows(X_real, y_real, X_synthetic, y_synthetic):
+def check_quality_rows(X_real, y_real, X_synthetic, y_synthetic):
     names = _feature_names(X_real), _feature_names(X_synthetic)
     if None not in names and names[0] != names[1]:
         raise ValueError(

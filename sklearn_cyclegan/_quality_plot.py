@@ -5,7 +5,7 @@ from sklearn.decomposition import PCA
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import check_random_state
 
-from ._quality import METRICS, REPORT_COLUMNS, _check_rows
+from ._quality import METRICS, REPORT_COLUMNS, check_quality_rows
 
 __all__ = ["plot_quality"]
 
@@ -130,7 +130,7 @@ def plot_quality(
 
 
 def _plot_pca(ax, X_real, y_real, X_synthetic, y_synthetic, colours, random_state):
-    X_real, y_real, X_synthetic, y_synthetic = _check_rows(
+    X_real, y_real, X_synthetic, y_synthetic = check_quality_rows(
         X_real, y_real, X_synthetic, y_synthetic
     )
     scaler = MinMaxScaler().fit(X_real)

@@ -216,7 +216,7 @@ class TargetScaler:
     integer_columns : ndarray of bool of shape (n_features,) or None
         Columns whose synthetic values are rounded to integers.
     clip : bool, default=False
-        Clip every column to the range seen in training.
+        Clip every column of generated rows to the range seen in training.
     """
 
     def __init__(self, integer_columns=None, clip=False):
@@ -258,12 +258,18 @@ class TargetScaler:
         return self._repair(out)
 
     def repair(self, out):
-        """Rows already in the user's units, clipped and rounded like generated ones."""
-        return self._repair(np.asarray(out, dtype=np.float64))
+        """Real rows already in the user's units (``mode="select"``'s).
 
-    def _repair(self, out):
+        Integer columns are rounded and clipped and constant columns restored
+        as for generated rows, but no column is clipped to its range in X
+        whatever ``clip`` says: the rows are recordings, not a generator's
+        output.
+        """
+        return self._repair(np.asarray(out, dtype=np.float64), clip=False)
+
+    def _repair(self, out, clip=None):
         out[:, self.constant_] = self.scaler_.data_min_[self.constant_]
-        if self.clip:
+        if self.clip if clip is None else clip:
             np.clip(out, self.scaler_.data_min_, self.scaler_.data_max_, out=out)
         if self.integer_columns is not None and self.integer_columns.any():
             cols = self.integer_columns

@@ -18,9 +18,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from skorch.history import History
 
-from ._presets import AUTO_KEYS
 from ._scaling import iter_chunks
 
 __all__ = [
@@ -151,25 +149,33 @@ class SourceSelection:
         return np.vstack(blocks)
 
 
-def select(sampler, X, y_encoded, counts):
-    """Fit ``sampler``'s selection: ``mode_`` "select", no network (``net_`` None)."""
-    classes = sampler.classes_
+def select(X, y_encoded, source, classes, counts):
+    """The ``SourceSelection`` of a ``mode="select"`` fit.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The encoded training rows.
+    y_encoded : ndarray of shape (n_samples,)
+    source : ndarray or numpy.memmap of shape (n_source, n_features)
+        The resolved source's encoded rows.
+    classes : ndarray of shape (n_classes,)
+    counts : dict
+        Rows each class ``c`` needs for ``fit_resample``.
+    """
     wanted = {k: counts[c] for k, c in enumerate(classes) if counts[c] > 0}
-    sampler._selection = SourceSelection(X, y_encoded, sampler._source.source, wanted)
-    sampler.net_ = None
-    sampler.history_ = History()
-    # No preset value was used: no network was built.
-    sampler._resolved = dict.fromkeys(AUTO_KEYS)
-    sampler.mode_ = "select"
+    return SourceSelection(X, y_encoded, source, wanted)
 
 
-def selected_rows(sampler, counts, rng):
-    """``counts[c]`` selected rows per class ``c``, clipped and rounded like X's."""
-    classes, scaler = sampler.classes_, sampler._target_scaler
+def selected_rows(selection, scaler, classes, counts, rng):
+    """``counts[c]`` rows of ``selection`` per class ``c``, as X's encoded rows.
+
+    Real rows, so not clipped to X's per-feature range (``TargetScaler.repair``).
+    """
     wanted = [(k, c) for k, c in enumerate(classes) if counts.get(c, 0)]
     if not wanted:
         return np.empty((0, scaler.scaler_.n_features_in_)), classes[:0]
-    rows = sampler._selection.draw({k: counts[c] for k, c in wanted}, rng)
+    rows = selection.draw({k: counts[c] for k, c in wanted}, rng)
     labels = np.repeat([c for _, c in wanted], [counts[c] for _, c in wanted])
     return scaler.repair(rows), labels.astype(classes.dtype)
 

@@ -34,9 +34,29 @@ def describe_source(source, interpolated):
     return what
 
 
-def fit_summary(sampler, source, interpolated, started):
-    """What ``sampler``'s fit did, as its ``summary_`` dict."""
-    history, aucs, inner = sampler.history_, sampler.detection_auc_, sampler._inner
+def fit_summary(
+    sampler, source, interpolated, started, inner, resolved_source, resolved
+):
+    """What ``sampler``'s fit did, as its ``summary_`` dict.
+
+    Parameters
+    ----------
+    sampler : CycleGANOversampler
+        The fitted sampler, read for its parameters and fitted attributes.
+    source : array-like, str, path-like or None
+        The source as the user gave it.
+    interpolated : bool
+        Whether each class's own rows were interpolated.
+    started : float
+        ``time.perf_counter()`` at the start of the fit.
+    inner : dict or None
+        The inner folds' UAR per mode, when they chose the mode.
+    resolved_source : SourceRows
+        The source the fit drew from (its ``n_rows``).
+    resolved : dict
+        What the preset's "auto" values became (None where unused).
+    """
+    history, aucs = sampler.history_, sampler.detection_auc_
     net = sampler.net_
     if inner is not None:
         chosen_by = "inner folds"
@@ -52,9 +72,9 @@ def fit_summary(sampler, source, interpolated, started):
         if inner is None
         else {m: [round(u, 2) for u in v] for m, v in inner.items()},
         "source": describe_source(source, interpolated),
-        "source_rows": int(sampler._source.n_rows),
+        "source_rows": int(resolved_source.n_rows),
         "preset": sampler.preset,
-        **sampler._resolved,
+        **resolved,
         "epochs_planned": 0 if net is None else int(net.total_epochs),
         "epochs_run": len(history),
         "stopped_early": bool(len(history) and history[-1].get("stopped_early", False)),

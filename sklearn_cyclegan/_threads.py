@@ -108,16 +108,20 @@ class limit_threads:
 _TORCH_STATE = threading.RLock()
 
 
-def thread_limited(method):
-    """Run an estimator method under ``limit_threads(self.n_threads)``, one at a
-    time per process; ``self._widest_layer()`` sizes "auto"."""
+def thread_limited(widest):
+    """Decorate an estimator method to run under ``limit_threads(self.n_threads)``,
+    one at a time per process; ``widest(self)``, the widest hidden layer of
+    its networks, sizes "auto"."""
 
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with _TORCH_STATE, limit_threads(self.n_threads, self._widest_layer()):
-            return method(self, *args, **kwargs)
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            with _TORCH_STATE, limit_threads(self.n_threads, widest(self)):
+                return method(self, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 class AdaptThreads(Callback):

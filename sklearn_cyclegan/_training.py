@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ._callbacks import EpochProgress, EpochSeed, wants_progress
+from ._callbacks import EpochProgress, EpochSeed, verbosity_level, wants_progress
 from ._checkpoint import fingerprint, uses_checkpoint
 from ._data import CycleGANData
 from ._early_stopping import JointEarlyStopping, ValidationDistance, hold_out
@@ -27,12 +27,35 @@ __all__ = ["MIN_CLASS_ROWS", "build_net", "train", "widest_layer"]
 MIN_CLASS_ROWS = 2
 
 
-def train(sampler, X, X_scaled, y_encoded, interpolated, seeds):
-    """Train ``sampler``'s CycleGANs on its resolved source; sets ``net_``.
+def train(sampler, X, X_scaled, y_encoded, source, *, mode, interpolated, seeds):
+    """CycleGANs configured like ``sampler``, trained on the resolved ``source``.
 
     With each class's interpolations as the source and no epochs (the
     ``"fast"`` preset, ``mode="interpolate"``), the net is built but trains
     nothing: its residual generators stay the identity.
+
+    Parameters
+    ----------
+    sampler : CycleGANOversampler
+        Read for its parameters and ``classes_`` and ``device_`` only.
+    X, X_scaled : ndarray of shape (n_samples, n_features)
+        The encoded rows, in X's units and min-max scaled.
+    y_encoded : ndarray of shape (n_samples,)
+    source : SourceRows
+        The resolved source.
+    mode : str
+        The planned mode; "interpolate" trains no epochs.
+    interpolated : bool
+        Whether ``source`` holds each class's interpolations.
+    seeds : tuple of int
+        The torch seed and the batch seed.
+
+    Returns
+    -------
+    net : CycleGANNet
+        The fitted net; its ``history`` is the fit's.
+    resolved : dict
+        What the preset's "auto" values became (``summary_``).
     """
     torch_seed, batch_seed = seeds
     validation, kept = None, np.ones(len(y_encoded), dtype=bool)
@@ -40,53 +63,55 @@ def train(sampler, X, X_scaled, y_encoded, interpolated, seeds):
         kept, validation = hold_out(
             X_scaled,
             y_encoded,
-            sampler._source,
+            source,
             sampler.validation_fraction,
             batch_seed,
             MIN_CLASS_ROWS,
         )
     n_classes = len(sampler.classes_)
     data = CycleGANData(
-        sampler._source,
+        source,
         [X_scaled[kept & (y_encoded == k)] for k in range(n_classes)],
         np.random.default_rng(batch_seed),
     )
-    sampler.net_ = build_net(
-        sampler, n_classes, X.shape[1], interpolated, batch_seed, validation
+    net, options = build_net(
+        sampler, n_classes, X.shape[1], interpolated, mode, batch_seed, validation
     )
     if uses_checkpoint(sampler.callbacks):
         # A checkpoint saved by this fit resumes only a fit of the same
         # kind; hashing the data costs a pass over it, so only then.
-        sampler.net_.fingerprint_ = fingerprint(
-            X, y_encoded, sampler._source, sampler.get_params(deep=False)
+        net.fingerprint_ = fingerprint(
+            X, y_encoded, source, sampler.get_params(deep=False)
         )
     with seeded_torch(torch_seed, sampler.device_):
-        sampler.net_.fit(data)
-    sampler.history_ = sampler.net_.history
-    _warn_if_interrupted(sampler.net_, sampler.history_)
+        net.fit(data)
+    _warn_if_interrupted(net, net.history)
+    return net, resolved(options)
 
 
-def build_net(sampler, n_classes, n_features, interpolated, seed=0, validation=None):
-    """The unfitted ``CycleGANNet`` of a fit; records the resolved options."""
+def build_net(
+    sampler, n_classes, n_features, interpolated, mode, seed=0, validation=None
+):
+    """The unfitted ``CycleGANNet`` of a fit, and the options it was given."""
     options = net_options(
         sampler.preset,
         interpolated,
         {key: getattr(sampler, key) for key in NET_KEYS},
         sampler.net_params,
     )
-    if sampler.mode_ == "interpolate":
+    if mode == "interpolate":
         # Asked for, or chosen by inner folds: the interpolations as they
         # are, whatever epochs were set for translating a source.
         options.update(pretrain_epochs=0, max_epochs=0)
-    sampler._resolved = resolved(options)
-    return CycleGANNet(
+    net = CycleGANNet(
         module__n_classes=n_classes,
         module__n_features=n_features,
         callbacks=_callbacks(sampler, seed, validation),
         device=sampler.device_,
-        verbose=int(sampler._verbosity() >= 2),
+        verbose=int(verbosity_level(sampler.verbose) >= 2),
         **options,
     )
+    return net, options
 
 
 def widest_layer(sampler):
@@ -102,6 +127,7 @@ def widest_layer(sampler):
 
 def _callbacks(sampler, seed, validation):
     """The net's callbacks: seeding, threads, the user's, early stopping."""
+    level = verbosity_level(sampler.verbose)
     callbacks = [("epoch_seed", EpochSeed(seed))]
     if sampler.n_threads == "load":
         callbacks.append(("adapt_threads", AdaptThreads()))
@@ -112,10 +138,10 @@ def _callbacks(sampler, seed, validation):
         # After the user's callbacks, so a checkpoint still saves the last epoch.
         stopping = JointEarlyStopping(
             patience=sampler.n_iter_no_change,
-            sink=print if sampler._verbosity() else _silent,
+            sink=print if level else _silent,
         )
         callbacks.append(("early_stopping", stopping))
-    if sampler._verbosity() == 1 or wants_progress(sampler.verbose):
+    if level == 1 or wants_progress(sampler.verbose):
         # "auto" waits a few seconds, so a short fit draws nothing.
         delay = 3.0 if sampler.verbose == "auto" else 0.0
         callbacks.append(("progress", EpochProgress(delay=delay)))

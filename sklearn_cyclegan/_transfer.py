@@ -9,8 +9,13 @@ from ._source import columns_of_X
 __all__ = ["transfer_rows"]
 
 
-def transfer_rows(sampler, X_source, target_class):
-    """G_k(X_source) for a fitted ``sampler``, in X's columns and dtypes."""
+def transfer_rows(sampler, X_source, target_class, target_scaler, source_scaler):
+    """G_k(X_source) for a fitted ``sampler``, in X's columns and dtypes.
+
+    ``sampler`` is read for its fitted attributes (``mode_``, ``classes_``,
+    ``layout_``, ``net_``); ``target_scaler`` is X's ``TargetScaler`` and
+    ``source_scaler`` the resolved source's min-max scaler.
+    """
     if sampler.mode_ != "translate":
         raise ValueError(
             f"transfer() needs trained generators, but this fit ran "
@@ -24,7 +29,7 @@ def transfer_rows(sampler, X_source, target_class):
         raise ValueError(
             f"Unknown class {target_class!r}; fitted classes are {classes.tolist()}."
         )
-    layout, target_scaler = sampler.layout_, sampler._target_scaler
+    layout = sampler.layout_
     X_source = columns_of_X(X_source, "X_source", layout.feature_names_)
     rows = check_array(
         layout.transform(X_source, "X_source"),
@@ -35,7 +40,7 @@ def transfer_rows(sampler, X_source, target_class):
         raise ValueError(
             f"X_source has {rows.shape[1]} features, expected {sampler.n_features_in_}."
         )
-    scaled = sampler._source.scaler.transform(rows).astype(np.float32)
+    scaled = source_scaler.transform(rows).astype(np.float32)
     generated = sampler.net_.transfer(
         torch.from_numpy(scaled)[None], groups=matches
     ).numpy()[0]

@@ -2,6 +2,7 @@
 folds choose ("auto")."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.utils._param_validation import InvalidParameterError
@@ -67,9 +68,33 @@ def test_select_gives_the_requested_rows_of_the_aligned_source():
     )
     np.testing.assert_array_equal(rows, again)
     np.testing.assert_array_equal(labels, again_labels)
-    # Clipped to X's range by default, as every mode's rows are.
-    _, clipped, _ = _fit("select", X, y, S, random_state=0)
-    assert (clipped >= X.min(axis=0)).all() and (clipped <= X.max(axis=0)).all()
+
+
+def test_select_keeps_aligned_rows_outside_the_range_of_X():
+    # Selected rows are real recordings: enforce_min_max_values (default True)
+    # clips generated rows only.  Integer columns are still rounded and
+    # clipped, constant columns still restored.
+    X, y, S = _data()
+    names = [f"f{j}" for j in range(X.shape[1])]
+    X = pd.DataFrame(X, columns=names).assign(n=np.rint(X[:, 0] * 3).astype(int), c=1.0)
+    S = pd.DataFrame(S, columns=names).assign(n=S[:, 0] * 3, c=S[:, 1])
+    _, rows, _ = _fit("select", X, y, S, random_state=0)
+    _, unclipped, _ = _fit(
+        "select", X, y, S, random_state=0, enforce_min_max_values=False
+    )
+    pd.testing.assert_frame_equal(rows, unclipped)
+    low, high = X[names].min(), X[names].max()
+    assert ((rows[names] < low) | (rows[names] > high)).to_numpy().any()
+    n = rows["n"]
+    assert n.dtype == X["n"].dtype and n.between(X["n"].min(), X["n"].max()).all()
+    assert (rows["c"] == 1.0).all()
+    # Interpolated rows, generated, stay within X's range.
+    _, interpolated, _ = _fit("interpolate", X, y, S, random_state=0)
+    assert (
+        not ((interpolated[names] < low) | (interpolated[names] > high))
+        .to_numpy()
+        .any()
+    )
 
 
 def test_select_reuses_rows_by_rank_when_the_source_runs_out():

@@ -11,6 +11,7 @@ import torch
 from skorch.callbacks import Callback
 
 from sklearn_cyclegan import CycleGANOversampler, _threads
+from sklearn_cyclegan._training import widest_layer
 
 from .conftest import FAST
 
@@ -80,10 +81,10 @@ def test_auto_does_not_depend_on_the_load(monkeypatch, torch_threads, running):
 
 def test_default_fit_uses_one_thread_and_the_paper_preset_more(monkeypatch):
     monkeypatch.setattr(_threads, "available_cores", lambda: 2)
-    assert CycleGANOversampler()._widest_layer() == 128
-    assert CycleGANOversampler(preset="paper")._widest_layer() == 1000
+    assert widest_layer(CycleGANOversampler()) == 128
+    assert widest_layer(CycleGANOversampler(preset="paper")) == 1000
     wide = CycleGANOversampler(net_params={"module__discriminator_hidden": 300})
-    assert wide._widest_layer() == 300
+    assert widest_layer(wide) == 300
 
 
 # Seeded fits in one fresh process, one per line read from stdin: a hash of
