@@ -135,7 +135,11 @@ def disk_full_trials(X, y, source, expected, trials, params, seed=1):
             checkpoint = _FillingDisk(folder, at_save, at_file, trial % 2 == 1)
             try:
                 CycleGANOversampler(
-                    source=source, random_state=0, callbacks=[checkpoint], **params
+                    mode="translate",
+                    source=source,
+                    random_state=0,
+                    callbacks=[checkpoint],
+                    **params,
                 ).fit_resample(X, y)
                 outcome = "finished"
             except CheckpointError as error:
@@ -146,6 +150,7 @@ def disk_full_trials(X, y, source, expected, trials, params, seed=1):
             left = len(list(Path(folder).glob("fit-*/save-*")))
             plain = TrainingCheckpoint(dirname=folder)
             rows_resumed = CycleGANOversampler(
+                mode="translate",
                 source=source,
                 random_state=0,
                 callbacks=[plain, LoadInitState(plain)],
@@ -163,7 +168,7 @@ def fault_tables(X, y, source, params, shared_trials, disk_trials, child_command
     """Run both kinds of trial; return their Markdown tables as lines."""
     expected = {
         seed: CycleGANOversampler(
-            source=source, random_state=seed, **params
+            mode="translate", source=source, random_state=seed, **params
         ).fit_resample(X, y)[0]
         for seed in (0, 1)
     }

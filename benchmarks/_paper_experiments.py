@@ -50,6 +50,9 @@ def cyclegan(seed, classes, n_synthetic, **params):
     ``n_synthetic="auto"`` balances every class to the largest, as SMOTE does.
     """
     settings = {**CYCLEGAN, **params}
+    if settings.get("source") is not None:
+        # The paper's method: translation (the default with a source selects).
+        settings.setdefault("mode", "translate")
     return CycleGANOversampler(
         sampling_strategy=(
             "auto" if n_synthetic == "auto" else dict.fromkeys(classes, n_synthetic)

@@ -58,6 +58,7 @@ def memmap_child(path, epochs):
     before_fit, _ = _rss()
     start = time.perf_counter()
     sampler = CycleGANOversampler(
+        mode="translate",
         source=source,
         pretrain_epochs=epochs,
         max_epochs=epochs,
@@ -181,6 +182,7 @@ def loso_child(config, epochs):
     kwargs = {} if epochs == 0 else {"pretrain_epochs": epochs, "max_epochs": epochs}
     model = make_pipeline(
         CycleGANOversampler(
+            mode="translate",
             source=source,
             random_state=0,
             n_threads=None if policy == "None" else "auto",

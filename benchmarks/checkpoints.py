@@ -82,7 +82,11 @@ def save_cost(X, y, source, rounds, params):
             checkpoint = _TimedCheckpoint(dirname=folder)
             start = time.perf_counter()
             CycleGANOversampler(
-                source=source, random_state=0, callbacks=[checkpoint], **params
+                mode="translate",
+                source=source,
+                random_state=0,
+                callbacks=[checkpoint],
+                **params,
             ).fit_resample(X, y)
             saved.append(time.perf_counter() - start)
         own.append(checkpoint.seconds_)
@@ -98,6 +102,7 @@ def save_cost(X, y, source, rounds, params):
 def _resumed(X, y, source, folder, params):
     checkpoint = TrainingCheckpoint(dirname=str(folder))
     sampler = CycleGANOversampler(
+        mode="translate",
         source=source,
         random_state=0,
         callbacks=[checkpoint, LoadInitState(checkpoint)],
@@ -162,6 +167,7 @@ def _child(data_file, folder, params, every, seed=0, out=None):
     data = np.load(data_file)
     checkpoint = TrainingCheckpoint(dirname=folder, every=every)
     sampler = CycleGANOversampler(
+        mode="translate",
         source=data["source"],
         random_state=seed,
         callbacks=[checkpoint, LoadInitState(checkpoint)],
@@ -181,7 +187,7 @@ def _child(data_file, folder, params, every, seed=0, out=None):
 def kill_trials(X, y, source, trials, params, seed=0):
     """Rows of (signal, trial, delay, saved epoch, outcome)."""
     expected = CycleGANOversampler(
-        source=source, random_state=0, **params
+        mode="translate", source=source, random_state=0, **params
     ).fit_resample(X, y)[0]
     rng = np.random.default_rng(seed)
     rows = []

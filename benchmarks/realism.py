@@ -58,7 +58,9 @@ def main():
     print("| --- | --- | --- | --- | --- |")
     for name, source in sources.items():
         spent.clear()
-        sampler = CycleGANOversampler(source=source, random_state=0, n_threads=1)
+        sampler = CycleGANOversampler(
+            mode="translate", source=source, random_state=0, n_threads=1
+        )
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -388,7 +388,11 @@ class Fold:
         def fit():
             start = time.perf_counter()
             sampler = CycleGANOversampler(
-                source=self.S, random_state=self.seed, device="cpu", n_threads=1
+                mode="translate",
+                source=self.S,
+                random_state=self.seed,
+                device="cpu",
+                n_threads=1,
             )
             Xr, yr = sampler.fit_resample(self.X, self.y)
             self.cyclegan_seconds = time.perf_counter() - start
@@ -464,6 +468,7 @@ class Fold:
         rows, labels = [], []
         for c, n in self.counts.items():
             sampler = CycleGANOversampler(
+                mode="translate",
                 sampling_strategy={c: int(np.sum(self.y == c)) + n},
                 source=self.S[picks[c]],
                 random_state=self.seed,
@@ -630,9 +635,11 @@ def fit_times(corpus, seed=0, fold=0):
         "floor rule + rows": lambda: FloorOverSampler(
             S, random_state=seed
         ).fit_resample(X, y, groups),
-        "CycleGANOversampler(source=film)": lambda: CycleGANOversampler(
-            source=S, random_state=seed, device="cpu", n_threads=1
-        ).fit_resample(X, y),
+        "CycleGANOversampler(source=film, mode='translate')": lambda: (
+            CycleGANOversampler(
+                source=S, mode="translate", random_state=seed, device="cpu", n_threads=1
+            ).fit_resample(X, y)
+        ),
     }
     for name, fit in samplers.items():
         start = time.perf_counter()
