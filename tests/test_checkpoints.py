@@ -173,8 +173,9 @@ def test_checkpoint_killed_at_a_random_moment_resumes_or_refuses(
     X, y = imbalanced
     source = np.random.default_rng(0).normal(size=(200, X.shape[1]))
     params = dict(SHORT, pretrain_epochs=50, max_epochs=150)
+    # The benchmark's child translates: the mode that trains and checkpoints.
     expected, _ = CycleGANOversampler(
-        source=source, random_state=0, **params
+        source=source, mode="translate", random_state=0, **params
     ).fit_resample(X, y)
     np.savez(tmp_path / "data.npz", X=X, y=y, source=source)
     delay = np.random.default_rng(signal_number).uniform(0, 0.5)
