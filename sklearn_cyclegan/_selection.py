@@ -35,18 +35,11 @@ POOL_ROWS = 1000
 
 
 def mean_std(rows):
-    """Per-feature mean and std of ``rows``, a chunk at a time (Chan et al.)."""
-    n, mean, m2 = 0, 0.0, 0.0
+    """Per-feature mean and std of ``rows``, a chunk at a time."""
+    scaler = StandardScaler()
     for chunk in iter_chunks(rows):
-        chunk = np.asarray(chunk, dtype=np.float64)
-        k = len(chunk)
-        c_mean = chunk.mean(axis=0)
-        c_m2 = ((chunk - c_mean) ** 2).sum(axis=0)
-        delta = c_mean - mean
-        mean = mean + delta * k / (n + k)
-        m2 = m2 + c_m2 + delta**2 * n * k / (n + k)
-        n += k
-    return mean, np.sqrt(m2 / n)
+        scaler.partial_fit(np.asarray(chunk, dtype=np.float64))
+    return scaler.mean_, np.sqrt(scaler.var_)
 
 
 def align(rows, source_stats, X_stats):
