@@ -14,7 +14,8 @@ import numpy as np
 from skorch.callbacks import LoadInitState
 
 from benchmarks._paths import ROOT
-from sklearn_cyclegan import CheckpointError, CycleGANOversampler, TrainingCheckpoint
+from benchmarks._translated import translated_rows
+from sklearn_cyclegan import CheckpointError, TrainingCheckpoint
 
 # What torch's zip writer raised when the disk filled (issue 20).
 TORCH_DISK_FULL = (
@@ -134,13 +135,7 @@ def disk_full_trials(X, y, source, expected, trials, params, seed=1):
             style = "torch RuntimeError" if trial % 2 else "OSError ENOSPC"
             checkpoint = _FillingDisk(folder, at_save, at_file, trial % 2 == 1)
             try:
-                CycleGANOversampler(
-                    mode="translate",
-                    source=source,
-                    random_state=0,
-                    callbacks=[checkpoint],
-                    **params,
-                ).fit_resample(X, y)
+                translated_rows(X, y, source, params, callbacks=[checkpoint])
                 outcome = "finished"
             except CheckpointError as error:
                 clear = "disk is full" in str(error) and folder in str(error)
@@ -149,13 +144,9 @@ def disk_full_trials(X, y, source, expected, trials, params, seed=1):
                 outcome = "crashed"
             left = len(list(Path(folder).glob("fit-*/save-*")))
             plain = TrainingCheckpoint(dirname=folder)
-            rows_resumed = CycleGANOversampler(
-                mode="translate",
-                source=source,
-                random_state=0,
-                callbacks=[plain, LoadInitState(plain)],
-                **params,
-            ).fit_resample(X, y)[0]
+            rows_resumed = translated_rows(
+                X, y, source, params, callbacks=[plain, LoadInitState(plain)]
+            )
             resumed = (
                 "identical" if np.array_equal(rows_resumed, expected) else "differs"
             )
@@ -167,10 +158,7 @@ def disk_full_trials(X, y, source, expected, trials, params, seed=1):
 def fault_tables(X, y, source, params, shared_trials, disk_trials, child_command):
     """Run both kinds of trial; return their Markdown tables as lines."""
     expected = {
-        seed: CycleGANOversampler(
-            mode="translate", source=source, random_state=seed, **params
-        ).fit_resample(X, y)[0]
-        for seed in (0, 1)
+        seed: translated_rows(X, y, source, params, seed=seed) for seed in (0, 1)
     }
     lines = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -42,7 +42,8 @@ from skorch.callbacks import LoadInitState
 from benchmarks._checkpoint_faults import fault_tables
 from benchmarks._paper_data import load_emodb, load_film_source, load_tess
 from benchmarks._paths import ROOT
-from sklearn_cyclegan import CheckpointError, CycleGANOversampler, TrainingCheckpoint
+from benchmarks._translated import translated_rows
+from sklearn_cyclegan import CheckpointError, TrainingCheckpoint
 
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGKILL": signal.SIGKILL}
 
@@ -76,18 +77,12 @@ def save_cost(X, y, source, rounds, params):
     plain, saved, own, saves = [], [], [], []
     for _ in range(rounds):
         start = time.perf_counter()
-        CycleGANOversampler(source=source, random_state=0, **params).fit_resample(X, y)
+        translated_rows(X, y, source, params)
         plain.append(time.perf_counter() - start)
         with tempfile.TemporaryDirectory() as folder:
             checkpoint = _TimedCheckpoint(dirname=folder)
             start = time.perf_counter()
-            CycleGANOversampler(
-                mode="translate",
-                source=source,
-                random_state=0,
-                callbacks=[checkpoint],
-                **params,
-            ).fit_resample(X, y)
+            translated_rows(X, y, source, params, callbacks=[checkpoint])
             saved.append(time.perf_counter() - start)
         own.append(checkpoint.seconds_)
         saves.append(checkpoint.saves_)
@@ -101,14 +96,9 @@ def save_cost(X, y, source, rounds, params):
 
 def _resumed(X, y, source, folder, params):
     checkpoint = TrainingCheckpoint(dirname=str(folder))
-    sampler = CycleGANOversampler(
-        mode="translate",
-        source=source,
-        random_state=0,
-        callbacks=[checkpoint, LoadInitState(checkpoint)],
-        **params,
+    return translated_rows(
+        X, y, source, params, callbacks=[checkpoint, LoadInitState(checkpoint)]
     )
-    return sampler.fit_resample(X, y)[0]
 
 
 def saved_epoch(folder):
@@ -166,15 +156,15 @@ def _child(data_file, folder, params, every, seed=0, out=None):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     data = np.load(data_file)
     checkpoint = TrainingCheckpoint(dirname=folder, every=every)
-    sampler = CycleGANOversampler(
-        mode="translate",
-        source=data["source"],
-        random_state=seed,
-        callbacks=[checkpoint, LoadInitState(checkpoint)],
-        **params,
-    )
     try:
-        rows = sampler.fit_resample(data["X"], data["y"])[0]
+        rows = translated_rows(
+            data["X"],
+            data["y"],
+            data["source"],
+            params,
+            callbacks=[checkpoint, LoadInitState(checkpoint)],
+            seed=seed,
+        )
     except CheckpointError as error:
         if out is None:
             raise
@@ -186,9 +176,7 @@ def _child(data_file, folder, params, every, seed=0, out=None):
 
 def kill_trials(X, y, source, trials, params, seed=0):
     """Rows of (signal, trial, delay, saved epoch, outcome)."""
-    expected = CycleGANOversampler(
-        mode="translate", source=source, random_state=0, **params
-    ).fit_resample(X, y)[0]
+    expected = translated_rows(X, y, source, params)
     rng = np.random.default_rng(seed)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
