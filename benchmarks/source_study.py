@@ -1,29 +1,55 @@
 """Does a source earn its place?  Issue 22's study: imbalanced LOSO, one idea at a time.
 
 Run from the repository root, one thread, one process (results are cached per
-(corpus, arm, seed, fold) under ``--out``, so an interrupted run resumes)::
+(task, source, arm, seed, fold) under ``--out``, so an interrupted run resumes)::
 
     export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
     python -m benchmarks.source_study --corpus nemo --arms none,ros,smote,cw,pl
     python -m benchmarks.source_study --corpus nemo --arms ours,ours-cur5 --seeds 0,1
+    python -m benchmarks.source_study --corpus emodb --source tess --arms pl,lib
     python -m benchmarks.source_study --corpus nemo --table
+    python -m benchmarks.source_study --corpus emodb --source tess --table
+    python -m benchmarks.source_study --summary
     python -m benchmarks.source_study --corpus nemo --fit-times
 
-Protocol.  ``nemo``: nEMO's four classes (neutral, happy, anger, sad), leave
-one speaker out (9 folds).  Inside each training fold only, the classes are
-subsampled to neutral 100 % / happy 50 % / anger 25 % / sad 15 % of their rows
-(seeded by the run seed and the fold); the test speaker is untouched.
-``emodb``: EmoDB's four classes as they come (127 / 79 / 71 / 62), 10 folds.
-``nemo-urdu``: train on nEMO (same profile), test on URDU, each corpus
-z-normalised on its own; ``emodb-chicken_run`` likewise from EmoDB to the
-labelled film Chicken Run (both dubs; not in the source).  Data come from
-``$SKLEARN_CYCLEGAN_DATA`` (default ``../shared/data`` beside the checkout).
+Tasks (``--corpus``; data loading in ``_source_study_data``).  ``nemo``:
+nEMO's four classes (neutral, happy, anger, sad), leave one speaker out (9
+folds).  Inside each training fold only, the classes are subsampled to
+neutral 100 % / happy 50 % / anger 25 % / sad 15 % of their rows (seeded by
+the run seed and the fold); the test speaker is untouched.  ``emodb``:
+EmoDB's four classes as they come (127 / 79 / 71 / 62), 10 folds.
+``nemo-bal``: nEMO's four classes as they are (no subsampling), LOSO, and
+*augmentation* instead of balancing: every row-making arm asks for
+``round(AUGMENT * n_c)`` more rows of each class ``c`` (``AUGMENT = 0.5``;
+``cw`` stays, as the arm without rows).  Cross-corpus tasks, one fold, each
+corpus z-normalised on its own, tested on all four-class rows of the second
+corpus: ``nemo-urdu``, ``nemo-emodb``, ``nemo-chicken_run`` (nEMO with the
+profile above), ``emodb-nemo``, ``emodb-urdu`` and ``emodb-chicken_run``
+(Chicken Run is the labelled film, both dubs; not in the film source).  Data
+come from ``$SKLEARN_CYCLEGAN_DATA`` (default ``../shared/data`` beside the
+checkout).
+
 Every arm turns the training rows into (rows, labels, weights); a
 ``StandardScaler`` fitted on those rows and ``MLPClassifier(100, 100)``
 (``max_iter=200``, no early stopping, ``random_state=seed``) follow, so the
 sampler sits before the scaler.  The score is UAR (balanced accuracy) on the
-test speaker.  The source is the unlabelled film corpus
-(``cartoons_source_is09.csv.gz``, 13,254 rows), never labelled data.
+test speaker or corpus.
+
+Sources (``--source``), the unlabelled rows of the source-using arms (``pl``,
+``ours*``, ``gate-*``, ``floor*``, ``lib*``), never labelled data: ``film``
+(default; ``cartoons_source_is09.csv.gz``, 13,254 rows of film dialogue),
+``tess``, ``urdu``, ``nemo``, ``emodb`` (every row of that corpus, all its
+emotions, labels dropped) and ``pool`` (every source the task allows, each
+z-normalised on its own, stacked).  A source never holds the test speaker or
+the test corpus, so a task's training and test corpora are not its sources
+(``nemo`` cannot use ``nemo``; ``nemo-urdu`` neither ``nemo`` nor ``urdu``).
+A source smaller than the rows asked reuses its rows (``pick_source``).
+Source arms are cached under ``cache/<task>@<source>/<arm>``, the film's
+under ``cache/<task>/<arm>``; the arms that read no source (``SOURCE_FREE``)
+always under ``cache/<task>/<arm>``, computed once for every source.
+``--summary`` prints one row per (task, source) with every baseline and
+``lib`` cached: ``lib`` against SMOTE and against the best of none, ROS,
+SMOTE and class weights, paired over seeds.
 
 Arms:
 
@@ -32,7 +58,10 @@ Arms:
 * ``pl``: untranslated pseudo-labelled source rows (``source_rows``).
 * ``smote-cur5`` / ``ours-cur5``: five times the rows needed, the most
   confident per class kept (``curate``), as the control for each other.
-* ``ours``: ``CycleGANOversampler(source=film, random_state=seed)``, defaults.
+* ``smote-std``: SMOTE on the training rows standardised (a scaler fitted on
+  them), its new rows mapped back: neighbours in standardised units, as the
+  library's interpolation finds them (``lib-interp`` against ``smote``).
+* ``ours``: ``CycleGANOversampler(source=..., random_state=seed)``, defaults.
 * ``ours-std``: ``ours`` with its synthetic set z-normalised on its own and
   mapped to the training rows' per-feature mean and std (the authors' code).
 * ``gate-post``: class k's generator of the ``ours`` fit applied to the
@@ -42,6 +71,8 @@ Arms:
 * ``floor``: ``pl`` or ``smote``, whichever scores the higher UAR over three
   group folds of the training speakers (``FloorOverSampler``); ``floor-lr``
   decides with a logistic regression instead of the evaluation MLP.
+* ``lib``: the library's default with the source (``mode="auto"``, groups
+  given); ``lib-noclip`` and ``lib-interp`` change one parameter.
 """
 
 import argparse
@@ -51,28 +82,29 @@ from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from imblearn.base import BaseSampler
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import HasMethods
 
-from benchmarks._paper_data import EMOTIONS
-from benchmarks._paths import OUT, shared_data
+from benchmarks._paths import OUT
+from benchmarks._source_study_data import (
+    AUGMENTED,
+    N_FOLDS,
+    SOURCE_NAMES,
+    augmented,
+    load_task,
+    needed,
+    source_problem,
+    subsample,
+)
 
-META = ("file", "speaker", "gender", "label", "film", "language", "segment")
-# Share of each class kept in a nEMO training fold (issue 22's profile).
-PROFILE = {"neutral": 1.0, "happy": 0.5, "anger": 0.25, "sad": 0.15}
-# Cross-corpus tasks: training corpus-test corpus.
-# Cross-corpus tasks: train corpus - test corpus (a film not in the source).
-CROSS = {"nemo-urdu": "urdu", "emodb-chicken_run": "chicken_run"}
-N_FOLDS = {"nemo": 9, "emodb": 10, "nemo-urdu": 1, "emodb-chicken_run": 1}
 ARMS = [
     "none",
     "ros",
@@ -80,6 +112,7 @@ ARMS = [
     "cw",
     "pl",
     "smote-cur5",
+    "smote-std",
     "ours",
     "ours-cur5",
     "ours-std",
@@ -101,77 +134,7 @@ LIBRARY_ARMS = {
 }
 
 
-# -- data ---------------------------------------------------------------------
-
-
-def _read(name):
-    data = shared_data()
-    if not (data / name).exists():
-        raise FileNotFoundError(
-            f"{data / name} is missing; set SKLEARN_CYCLEGAN_DATA to the shared data."
-        )
-    return pd.read_csv(data / name)
-
-
-def load_corpus(name, columns=None):
-    """``(X, y, speaker, columns, profile)`` of the four-class corpus ``name``."""
-    frame = _read(f"{name}_is09.csv.gz")
-    frame = frame[frame["label"].isin(EMOTIONS)].reset_index(drop=True)
-    if columns is None:
-        columns = [c for c in frame.columns if c not in META]
-    return (
-        frame[columns].to_numpy(float),
-        frame["label"].to_numpy(dtype=object),
-        # The film has no speakers; its segments stand in (it is only tested on).
-        frame.get("speaker", frame.get("segment")).astype(str).to_numpy(),
-        columns,
-        PROFILE if name == "nemo" else None,
-    )
-
-
-def load_task(corpus, max_folds=None):
-    """Rows, labels, groups, profile, source and ``[(train, X_test, y_test)]``.
-
-    ``nemo`` and ``emodb`` are leave one speaker out; ``nemo-urdu`` trains on
-    all of nEMO and tests on URDU, each corpus z-normalised on its own (the
-    source stays raw: every arm maps it to the training rows itself).
-    """
-    train_corpus = corpus.split("-")[0]
-    X, y, groups, columns, profile = load_corpus(train_corpus)
-    S = load_source(columns)
-    if corpus in CROSS:
-        X_test, y_test, *_ = load_corpus(CROSS[corpus], columns)
-        X = StandardScaler().fit_transform(X)
-        X_test = StandardScaler().fit_transform(X_test)
-        return X, y, groups, profile, S, [(np.arange(len(y)), X_test, y_test)]
-    splits = LeaveOneGroupOut().split(X, y, groups)
-    folds = [(train, X[test], y[test]) for train, test in splits][:max_folds]
-    return X, y, groups, profile, S, folds
-
-
-def load_source(columns):
-    """The unlabelled film dialogue rows (13,254) in ``columns``' order."""
-    return _read("cartoons_source_is09.csv.gz")[columns].to_numpy(float)
-
-
-def subsample(y, profile, rng):
-    """Indices keeping ``profile[c]`` of each class ``c`` (all rows when None)."""
-    if profile is None:
-        return np.arange(len(y))
-    keep = [
-        rng.choice(idx, int(round(profile[c] * len(idx))), replace=False)
-        for c in profile
-        for idx in [np.flatnonzero(y == c)]
-    ]
-    return np.sort(np.concatenate(keep))
-
-
-def needed(y):
-    """Rows each class lacks to match the largest: ``{class: n}``."""
-    classes, counts = np.unique(y, return_counts=True)
-    return {
-        c: int(counts.max() - n) for c, n in zip(classes, counts) if n < counts.max()
-    }
+# -- shared pieces -------------------------------------------------------------
 
 
 def classifier(seed):
@@ -217,7 +180,10 @@ def pick_source(S_aligned, counts, scorer):
 
     A class first takes rows the scorer assigns to it (argmax), most confident
     first; when those run out it takes the unused rows it rates highest.
-    Classes that need the most rows choose first.
+    Classes that need the most rows choose first.  When the unused rows run
+    out (a source smaller than the rows asked), a class reuses rows in its own
+    rank order, as the library's ``mode="select"`` does; the film never runs
+    out, so its picks are each row once.
     """
     proba = scorer.predict_proba(S_aligned)
     column = {c: i for i, c in enumerate(scorer.classes_)}
@@ -227,9 +193,9 @@ def pick_source(S_aligned, counts, scorer):
     for c in sorted(counts, key=counts.get, reverse=True):
         p = proba[:, column[c]]
         order = np.lexsort((-p, top != column[c]))
-        order = order[~used[order]][: counts[c]]
-        used[order] = True
-        picks[c] = order
+        fresh = order[~used[order]][: counts[c]]
+        used[fresh] = True
+        picks[c] = np.concatenate([fresh, np.resize(order, counts[c] - len(fresh))])
     return picks
 
 
@@ -256,6 +222,9 @@ class SourceOverSampler(BaseSampler):
     ----------
     source : ndarray of shape (n_source, n_features)
         Unlabelled rows in the units of ``X``'s corpus.
+    sampling_strategy : str, dict or callable
+        As imbalanced-learn's; ``"auto"`` gives each class the rows it lacks to
+        match the largest (``needed``).
     """
 
     _sampling_type = "over-sampling"
@@ -266,7 +235,12 @@ class SourceOverSampler(BaseSampler):
         self.source = source
 
     def _fit_resample(self, X, y):
-        counts = needed(y)
+        counts = (
+            needed(y)
+            if isinstance(self.sampling_strategy, str)
+            and self.sampling_strategy == "auto"
+            else {c: n for c, n in self.sampling_strategy_.items() if n > 0}
+        )
         rows, labels = source_rows(X, y, np.asarray(self.source, float), counts)
         return np.vstack([X, rows]), np.concatenate([y, labels.astype(y.dtype)])
 
@@ -283,6 +257,9 @@ class FloorOverSampler(BaseSampler):
     Parameters
     ----------
     source : ndarray of shape (n_source, n_features)
+    sampling_strategy : str, dict or callable
+        Given to both candidates; a callable (``augmented``) sizes each inner
+        fold by its own rows.
     n_splits : int
     margin : float
         UAR points the source must win by.
@@ -319,8 +296,11 @@ class FloorOverSampler(BaseSampler):
 
     def candidates(self):
         return {
-            "smote": SMOTE(random_state=self.random_state),
-            "pl": SourceOverSampler(self.source),
+            "smote": SMOTE(
+                sampling_strategy=self.sampling_strategy,
+                random_state=self.random_state,
+            ),
+            "pl": SourceOverSampler(self.source, self.sampling_strategy),
         }
 
     def choose(self, X, y, groups=None):
@@ -352,6 +332,20 @@ class FloorOverSampler(BaseSampler):
         raise NotImplementedError  # fit_resample above routes ``groups``
 
 
+def standardised_smote(X, y, strategy, seed):
+    """SMOTE's new rows found in ``X``'s standardised units, mapped back.
+
+    The library's interpolation searches neighbours in standardised units
+    (``sklearn_cyclegan/_interpolation.py``); this is SMOTE with only that
+    changed, to tell whether it explains ``lib-interp`` against ``smote``.
+    """
+    scaler = StandardScaler().fit(X)
+    Xs, ys = SMOTE(sampling_strategy=strategy, random_state=seed).fit_resample(
+        scaler.transform(X), y
+    )
+    return scaler.inverse_transform(Xs[len(X) :]), ys[len(X) :]
+
+
 # -- one fold -----------------------------------------------------------------
 
 
@@ -366,10 +360,18 @@ def fit_score(X, y, weight, X_test, y_test, seed, estimator=None):
 class Fold:
     """One (seed, fold): the subsampled training rows and what arms share."""
 
-    def __init__(self, X, y, groups, X_test, y_test, S, seed):
+    def __init__(self, X, y, groups, X_test, y_test, S, seed, augment=False):
         self.X, self.y, self.groups = X, y, groups
         self.X_test, self.y_test, self.S, self.seed = X_test, y_test, S, seed
-        self.counts = needed(y)
+        # Balancing: "auto" and the rows each class lacks.  Augmentation: the
+        # target counts of ``augmented`` and the rows each class gains.
+        self.strategy = augmented(y) if augment else "auto"
+        self.counts = (
+            {c: n - int(np.sum(y == c)) for c, n in self.strategy.items()}
+            if augment
+            else needed(y)
+        )
+        self.floor_strategy = augmented if augment else "auto"
         self._cache = {}
 
     def shared(self, key, make):
@@ -389,6 +391,7 @@ class Fold:
             start = time.perf_counter()
             sampler = CycleGANOversampler(
                 mode="translate",
+                sampling_strategy=self.strategy,
                 source=self.S,
                 random_state=self.seed,
                 device="cpu",
@@ -409,9 +412,11 @@ class Fold:
         if name == "none":
             return X, y, None
         if name == "ros":
-            return (*RandomOverSampler(random_state=seed).fit_resample(X, y), None)
+            ros = RandomOverSampler(sampling_strategy=self.strategy, random_state=seed)
+            return (*ros.fit_resample(X, y), None)
         if name == "smote":
-            return (*SMOTE(random_state=seed).fit_resample(X, y), None)
+            smote = SMOTE(sampling_strategy=self.strategy, random_state=seed)
+            return (*smote.fit_resample(X, y), None)
         if name == "cw":
             classes, counts = np.unique(y, return_counts=True)
             per_class = dict(zip(classes, len(y) / (len(classes) * counts)))
@@ -428,6 +433,8 @@ class Fold:
             return self.with_rows(
                 *curate(Xs[len(X) :], ys[len(X) :], self.counts, self.scorer)
             )
+        if name == "smote-std":
+            return self.with_rows(*standardised_smote(X, y, self.strategy, seed))
         return self.translated_arm(name)
 
     def translated_arm(self, name):
@@ -486,7 +493,11 @@ class Fold:
         from sklearn_cyclegan import CycleGANOversampler
 
         sampler = CycleGANOversampler(
-            source=self.S, random_state=self.seed, n_threads=1, **params
+            sampling_strategy=self.strategy,
+            source=self.S,
+            random_state=self.seed,
+            n_threads=1,
+            **params,
         )
         X, y = sampler.fit_resample(self.X, self.y, groups=self.groups)
         uar = fit_score(X, y, None, self.X_test, self.y_test, self.seed)
@@ -508,7 +519,10 @@ class Fold:
                 LogisticRegression(max_iter=2000) if name == "floor-lr" else None
             )
             floor = FloorOverSampler(
-                self.S, random_state=self.seed, estimator=estimator
+                self.S,
+                self.floor_strategy,
+                random_state=self.seed,
+                estimator=estimator,
             )
             choice, inner = floor.choose(self.X, self.y, self.groups)
             result = {
@@ -530,23 +544,38 @@ class Fold:
 
 # -- driver -------------------------------------------------------------------
 
+# Arms that never read the source: cached once per task, whatever ``--source``.
+SOURCE_FREE = ("none", "ros", "smote", "cw", "smote-cur5", "smote-std")
+BASELINES = ("none", "ros", "smote", "cw")
 
-def _path(out, corpus, arm, seed, fold):
-    return out / "cache" / corpus / arm / f"seed{seed}_fold{fold}.json"
+
+def task_dir(corpus, arm, source="film"):
+    """Cache folder of ``arm``: ``corpus``, or ``corpus@source`` for a source arm
+    with a source other than the film (the film's layout predates sources)."""
+    return corpus if source == "film" or arm in SOURCE_FREE else f"{corpus}@{source}"
 
 
-def run(corpus, arms, seeds, out, max_folds=None):
+def _path(out, corpus, arm, seed, fold, source="film"):
+    folder = out / "cache" / task_dir(corpus, arm, source) / arm
+    return folder / f"seed{seed}_fold{fold}.json"
+
+
+def run(corpus, arms, seeds, out, max_folds=None, source="film"):
     """Fill the cache for ``arms`` x ``seeds`` x folds, seed-major; print progress."""
-    X_all, y_all, groups_all, profile, S, folds = load_task(corpus, max_folds)
+    X_all, y_all, groups_all, profile, S, folds = load_task(corpus, max_folds, source)
     # ``floor`` reads the outer scores of its candidates.
     order = [
         a
         for a in ARMS
         if a in arms or (a in ("smote", "pl") and {"floor", "floor-lr"} & set(arms))
     ]
+
+    def path(arm, seed, f):
+        return _path(out, corpus, arm, seed, f, source)
+
     for seed in seeds:
         for f, (train, X_test, y_test) in enumerate(folds):
-            todo = [a for a in order if not _path(out, corpus, a, seed, f).exists()]
+            todo = [a for a in order if not path(a, seed, f).exists()]
             if not todo:
                 continue
             keep = train[
@@ -560,28 +589,30 @@ def run(corpus, arms, seeds, out, max_folds=None):
                 y_test,
                 S,
                 seed,
+                augment=corpus in AUGMENTED,
             )
             scores = {
-                a: json.loads(_path(out, corpus, a, seed, f).read_text())
+                a: json.loads(path(a, seed, f).read_text())
                 for a in order
                 if a not in todo
             }
             for arm in todo:
                 scores[arm] = fold.run(arm, scores)
-                path = _path(out, corpus, arm, seed, f)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(scores[arm]))
+                path(arm, seed, f).parent.mkdir(parents=True, exist_ok=True)
+                path(arm, seed, f).write_text(json.dumps(scores[arm]))
             print(
-                f"{corpus} seed {seed} fold {f}: "
+                f"{corpus}@{source} seed {seed} fold {f}: "
                 + ", ".join(f"{a} {100 * scores[a]['uar']:.1f}" for a in todo),
                 flush=True,
             )
     return len(folds)
 
 
-def load_scores(out, corpus, arm, seeds, n_folds):
+def load_scores(out, corpus, arm, seeds, n_folds, source="film"):
     """``(n_seeds, n_folds)`` UARs in %, or None if any is missing."""
-    paths = [_path(out, corpus, arm, s, f) for s in seeds for f in range(n_folds)]
+    paths = [
+        _path(out, corpus, arm, s, f, source) for s in seeds for f in range(n_folds)
+    ]
     if not all(p.exists() for p in paths):
         return None
     runs = [json.loads(p.read_text()) for p in paths]
@@ -590,42 +621,86 @@ def load_scores(out, corpus, arm, seeds, n_folds):
     return uar, seconds, runs
 
 
-def table(out, corpus, seeds, n_folds, reference="smote"):
+def paired(uar, ref):
+    """Mean over seeds of ``uar`` - ``ref`` (per-seed means) and its SE."""
+    diff = uar.mean(axis=1) - ref.mean(axis=1)
+    se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+    return diff.mean(), se
+
+
+def chosen(runs):
+    """``"k/n"``: the runs (seed, fold) whose sampler chose the source."""
+    return f"{sum(r['choice'] == 'pl' for r in runs)}/{len(runs)}"
+
+
+def table(out, corpus, seeds, n_folds, reference="smote", source="film"):
     """Markdown: mean UAR, per seed, paired difference to ``reference`` ± SE."""
-    ref = load_scores(out, corpus, reference, seeds, n_folds)
+    ref = load_scores(out, corpus, reference, seeds, n_folds, source)
     lines = [
         f"| arm | UAR % | per seed | − {reference} (± SE over seeds) | wins / losses"
         " (seed, fold) | s per fold |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for arm in ARMS:
-        got = load_scores(out, corpus, arm, seeds, n_folds)
+        got = load_scores(out, corpus, arm, seeds, n_folds, source)
         if got is None:
             continue
         uar, seconds, runs = got
-        per_seed = uar.mean(axis=1)
-        diff = per_seed - ref[0].mean(axis=1)
-        se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+        mean, se = paired(uar, ref[0])
         note = ""
         if arm.startswith("floor") or arm in ("lib", "lib-noclip"):
-            note = (
-                f" (source chosen in {sum(r['choice'] == 'pl' for r in runs)}"
-                f"/{len(runs)} folds)"
-            )
+            note = f" (source chosen in {chosen(runs)} folds)"
         lines.append(
-            f"| {arm}{note} | {per_seed.mean():.2f} | "
-            + " / ".join(f"{v:.1f}" for v in per_seed)
-            + f" | {diff.mean():+.2f} ± {se:.2f} | {int((uar > ref[0]).sum())} / "
+            f"| {arm}{note} | {uar.mean(axis=1).mean():.2f} | "
+            + " / ".join(f"{v:.1f}" for v in uar.mean(axis=1))
+            + f" | {mean:+.2f} ± {se:.2f} | {int((uar > ref[0]).sum())} / "
             f"{int((uar < ref[0]).sum())} | {seconds:.1f} |"
         )
     return "\n".join(lines)
 
 
-def fit_times(corpus, seed=0, fold=0):
+def summary(out, seeds, max_folds=None):
+    """Markdown: per (task, source) with every baseline and ``lib`` cached, the
+    library's default against SMOTE and against the best baseline."""
+    lines = [
+        "| task | source | SMOTE UAR % | best baseline | lib UAR % | lib − SMOTE"
+        " (± SE) | lib − best (± SE) | source chosen (seed, fold) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    folders = {p.name for p in (out / "cache").glob("*")}
+    for task in N_FOLDS:
+        n_folds = min(max_folds or N_FOLDS[task], N_FOLDS[task])
+        for source in SOURCE_NAMES:
+            if task_dir(task, "lib", source) not in folders:
+                continue
+            got = {
+                arm: load_scores(out, task, arm, seeds, n_folds, source)
+                for arm in (*BASELINES, "lib")
+            }
+            if any(v is None for v in got.values()):
+                continue
+            uar = {arm: v[0] for arm, v in got.items()}
+            best = max(BASELINES, key=lambda a: uar[a].mean())
+            cells = [
+                f"{m:+.2f} ± {se:.2f}"
+                for m, se in (
+                    paired(uar["lib"], uar["smote"]),
+                    paired(uar["lib"], uar[best]),
+                )
+            ]
+            lines.append(
+                f"| {task} | {source} | {uar['smote'].mean():.2f} | {best} "
+                f"{uar[best].mean():.2f} | {uar['lib'].mean():.2f} | "
+                f"{cells[0]} | {cells[1]} | {chosen(got['lib'][2])} |"
+            )
+    return "\n".join(lines)
+
+
+def fit_times(corpus, seed=0, fold=0, source="film"):
     """Seconds of each sampler's ``fit_resample`` on one training fold, one thread."""
     from sklearn_cyclegan import CycleGANOversampler
 
-    X_all, y_all, groups_all, profile, S, folds = load_task(corpus)
+    X_all, y_all, groups_all, profile, S, folds = load_task(corpus, source=source)
     train = folds[fold][0]
     keep = train[subsample(y_all[train], profile, np.random.default_rng([seed, fold]))]
     X, y, groups = X_all[keep], y_all[keep], groups_all[keep]
@@ -635,7 +710,7 @@ def fit_times(corpus, seed=0, fold=0):
         "floor rule + rows": lambda: FloorOverSampler(
             S, random_state=seed
         ).fit_resample(X, y, groups),
-        "CycleGANOversampler(source=film, mode='translate')": lambda: (
+        f"CycleGANOversampler(source={source}, mode='translate')": lambda: (
             CycleGANOversampler(
                 source=S, mode="translate", random_state=seed, device="cpu", n_threads=1
             ).fit_resample(X, y)
@@ -654,11 +729,15 @@ def _ints(text):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=list(N_FOLDS), default="nemo")
+    parser.add_argument("--source", choices=SOURCE_NAMES, default="film")
     parser.add_argument("--arms", default="none,ros,smote,cw")
     parser.add_argument("--seeds", type=_ints, default=[0, 1, 2, 3, 4])
     parser.add_argument("--max-folds", type=int, default=None)
     parser.add_argument("--out", type=Path, default=OUT / "source_study")
     parser.add_argument("--table", action="store_true", help="only print the table")
+    parser.add_argument(
+        "--summary", action="store_true", help="only print every task's lib summary"
+    )
     parser.add_argument("--reference", default="smote", help="arm of the differences")
     parser.add_argument(
         "--fit-times", action="store_true", help="time each sampler on fold 0, seed 0"
@@ -668,21 +747,34 @@ def main(argv=None):
     unknown = set(arms) - set(ARMS)
     if unknown:
         parser.error(f"unknown arms {sorted(unknown)}; choose from {ARMS}")
+    if args.summary:
+        print(summary(args.out, args.seeds, args.max_folds))
+        return
+    problem = source_problem(args.corpus, args.source)
+    if problem:
+        parser.error(f"{problem}: a source never holds the test speaker or corpus")
     import torch
 
     torch.set_num_threads(1)
     n_folds = N_FOLDS[args.corpus]
     if args.fit_times:
         print("| sampler | fit_resample seconds |\n| --- | --- |")
-        fit_times(args.corpus)
+        fit_times(args.corpus, source=args.source)
         return
     if not args.table:
         start = time.perf_counter()
-        n_folds = run(args.corpus, arms, args.seeds, args.out, args.max_folds)
+        n_folds = run(
+            args.corpus, arms, args.seeds, args.out, args.max_folds, args.source
+        )
         print(f"{time.perf_counter() - start:.0f} s", flush=True)
     print(
         table(
-            args.out, args.corpus, args.seeds, args.max_folds or n_folds, args.reference
+            args.out,
+            args.corpus,
+            args.seeds,
+            args.max_folds or n_folds,
+            args.reference,
+            args.source,
         )
     )
 
