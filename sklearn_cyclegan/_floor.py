@@ -14,6 +14,7 @@ and +0.2 ± 0.3 on EmoDB (22 of 50), in ``benchmarks/source_study.py``'s
 """
 
 import warnings
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,6 +31,7 @@ __all__ = [
     "MODES",
     "choose_for",
     "choose_mode",
+    "per_fold",
     "planned_mode",
 ]
 
@@ -148,6 +150,35 @@ def check_groups(groups, y):
         )
 
 
+def per_fold(new_rows, y):
+    """A ``sampling_strategy`` asking any subset of ``y`` for ``new_rows``' shares.
+
+    Parameters
+    ----------
+    new_rows : dict
+        New rows per class for all of ``y`` (the fit's ``sampling_strategy_``).
+    y : ndarray of shape (n_samples,)
+
+    Returns
+    -------
+    strategy : callable
+        ``strategy(y_subset)`` gives each class of ``new_rows`` its rows in
+        ``y_subset`` plus the same share of new rows (rounded) as in ``y``.
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    share = {c: new_rows.get(c, 0) / n for c, n in zip(classes, counts)}
+    return partial(_targets, share=share)
+
+
+def _targets(y, share):
+    classes, counts = np.unique(y, return_counts=True)
+    return {
+        c: int(n + round(share[c] * n))
+        for c, n in zip(classes, counts)
+        if share.get(c, 0) > 0
+    }
+
+
 def choose_for(sampler, X, y, source, groups, random_state, unchecked):
     """``choose_mode`` with candidates configured like ``sampler``.
 
@@ -157,9 +188,12 @@ def choose_for(sampler, X, y, source, groups, random_state, unchecked):
 
     ``X`` and ``source`` are encoded: the inner samplers see one-hot blocks
     as numeric columns.  They skip the realism and diversity checks (made
-    by ``unchecked(**params)``, a sampler of ``sampler``'s kind), and
-    a ``sampling_strategy`` given as a dict or callable (counts of the whole
-    of ``X``) becomes "auto" there: each inner fold balances its own rows.
+    by ``unchecked(**params)``, a sampler of ``sampler``'s kind).  A
+    ``sampling_strategy`` given as a dict or callable names counts of the
+    whole of ``X``, which an inner fold does not have; each inner fold asks
+    instead for the same share of new rows per class (``per_fold``), so a
+    fit that augments balanced classes is judged on augmenting, not on
+    balancing.
     """
     params = {
         **sampler.get_params(deep=False),
@@ -171,7 +205,7 @@ def choose_for(sampler, X, y, source, groups, random_state, unchecked):
         "verbose": 0,
     }
     if not isinstance(sampler.sampling_strategy, (str, Real)):
-        params["sampling_strategy"] = "auto"
+        params["sampling_strategy"] = per_fold(sampler.sampling_strategy_, y)
 
     def make_sampler(mode, seed):
         return unchecked(**{**params, "mode": mode, "random_state": seed})

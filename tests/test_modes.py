@@ -182,6 +182,34 @@ def test_groups_make_the_inner_folds(monkeypatch):
         sampler.fit_resample(X, y, groups=groups[:3])
 
 
+def test_inner_folds_augment_when_the_fit_augments(monkeypatch):
+    # A dict asks for counts of all of X; each inner fold gets the same share
+    # of new rows per class, so an augmenting fit is judged on augmenting.
+    strategy = _floor.per_fold({0: 50, 1: 10}, np.repeat([0, 1, 2], [100, 50, 50]))
+    assert strategy(np.repeat([0, 1, 2], [60, 30, 30])) == {0: 90, 1: 36}
+    X, y, S = _data()
+    asked = []
+    original = CycleGANOversampler.fit_resample
+
+    def spy(self, X_fit, y_fit, **params):
+        asked.append((self.sampling_strategy, y_fit))
+        return original(self, X_fit, y_fit, **params)
+
+    monkeypatch.setattr(CycleGANOversampler, "fit_resample", spy)
+    doubled = {c: 2 * int(n) for c, n in zip(*np.unique(y, return_counts=True))}
+    sampler = CycleGANOversampler(
+        source=S, sampling_strategy=doubled, random_state=0, n_threads=1
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert len(y_res) == 2 * len(y)
+    inner = asked[1:]
+    assert len(inner) == 2 * _floor.INNER_FOLDS
+    for inner_strategy, y_inner in inner:
+        targets = inner_strategy(y_inner)
+        for c, n in zip(*np.unique(y_inner, return_counts=True)):
+            assert targets[c] == 2 * n
+
+
 def test_translate_keeps_the_cyclegan():
     X, y, S = _data()
     sampler, _, _ = _fit("translate", X, y, S, random_state=0, **FAST)
