@@ -40,7 +40,9 @@ Sources (``--source``), the unlabelled rows of the source-using arms (``pl``,
 (default; ``cartoons_source_is09.csv.gz``, 13,254 rows of film dialogue),
 ``tess``, ``urdu``, ``nemo``, ``emodb`` (every row of that corpus, all its
 emotions, labels dropped) and ``pool`` (every source the task allows, each
-z-normalised on its own, stacked).  A source never holds the test speaker or
+z-normalised on its own, stacked); ``shuffled``, a negative control, is
+the film with every column shuffled on its own (values kept, structure gone).
+A source never holds the test speaker or
 the test corpus, so a task's training and test corpora are not its sources
 (``nemo`` cannot use ``nemo``; ``nemo-urdu`` neither ``nemo`` nor ``urdu``).
 A source smaller than the rows asked reuses its rows (``pick_source``).

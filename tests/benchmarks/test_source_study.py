@@ -44,6 +44,13 @@ def test_pool_stacks_each_allowed_source_z_normalised_on_its_own(monkeypatch):
     # A single source stays raw, in the columns' order.
     tess = data.load_source(["c", "a"], "tess")
     np.testing.assert_array_equal(tess, frames["tess_is09.csv.gz"][["c", "a"]])
+    # The negative control: the film's values, each column shuffled alone,
+    # and never part of a pool.
+    film = data.load_source(["c", "a"], "film")
+    shuffled = data.load_source(["c", "a"], data.SHUFFLED)
+    np.testing.assert_array_equal(np.sort(shuffled, axis=0), np.sort(film, axis=0))
+    assert not np.array_equal(shuffled, film)
+    assert data.SHUFFLED not in data.allowed_sources("nemo-urdu")
 
 
 def _rows(counts, n_features=4, seed=0):
