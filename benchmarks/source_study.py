@@ -63,6 +63,8 @@ Arms:
 * ``smote-std``: SMOTE on the training rows standardised (a scaler fitted on
   them), its new rows mapped back: neighbours in standardised units, as the
   library's interpolation finds them (``lib-interp`` against ``smote``).
+* ``smote-reseed``: ``smote`` with the sampler's seed moved by ``RESEED``
+  (the classifier's kept): SMOTE against itself, the noise of the differences.
 * ``ours``: ``CycleGANOversampler(source=..., random_state=seed)``, defaults.
 * ``ours-std``: ``ours`` with its synthetic set z-normalised on its own and
   mapped to the training rows' per-feature mean and std (the authors' code).
@@ -115,6 +117,7 @@ ARMS = [
     "pl",
     "smote-cur5",
     "smote-std",
+    "smote-reseed",
     "ours",
     "ours-cur5",
     "ours-std",
@@ -416,8 +419,11 @@ class Fold:
         if name == "ros":
             ros = RandomOverSampler(sampling_strategy=self.strategy, random_state=seed)
             return (*ros.fit_resample(X, y), None)
-        if name == "smote":
-            smote = SMOTE(sampling_strategy=self.strategy, random_state=seed)
+        if name in ("smote", "smote-reseed"):
+            # Same classifier seed, the sampler's own draws reseeded: how far
+            # SMOTE lands from itself, the noise floor of every "- smote".
+            draws = seed if name == "smote" else seed + RESEED
+            smote = SMOTE(sampling_strategy=self.strategy, random_state=draws)
             return (*smote.fit_resample(X, y), None)
         if name == "cw":
             classes, counts = np.unique(y, return_counts=True)
@@ -547,7 +553,9 @@ class Fold:
 # -- driver -------------------------------------------------------------------
 
 # Arms that never read the source: cached once per task, whatever ``--source``.
-SOURCE_FREE = ("none", "ros", "smote", "cw", "smote-cur5", "smote-std")
+# Added to a run seed for the sampler's draws of ``smote-reseed``.
+RESEED = 1000
+SOURCE_FREE = ("none", "ros", "smote", "cw", "smote-cur5", "smote-std", "smote-reseed")
 BASELINES = ("none", "ros", "smote", "cw")
 
 
