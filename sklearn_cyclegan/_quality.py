@@ -1,8 +1,9 @@
-"""How good are synthetic rows?  Per-class fidelity, detection, diversity, copying.
+"""How good are synthetic rows?  Fidelity, detection, class, diversity, copying.
 
 Every measure compares the synthetic rows of a class with the real rows of the
-same class in min-max scaled space, the scaler fitted on all real rows (as the
-sampler scales them), so that every feature weighs the same whatever its unit.
+same class (class consistency: with a model of the real rows of every class)
+in min-max scaled space, the scaler fitted on all real rows (as the sampler
+scales them), so that every feature weighs the same whatever its unit.
 """
 
 from numbers import Integral
@@ -19,6 +20,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import check_random_state, check_X_y
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
+from ._consistency import class_consistency
 from ._diversity import diversity_ratios
 from ._validation import check_labels
 
@@ -32,6 +34,8 @@ REPORT_COLUMNS = [
     "wasserstein",
     "ks",
     "detection_auc",
+    "class_consistency",
+    "real_consistency",
     "diversity",
     "memorisation",
     "tstr",
@@ -120,16 +124,18 @@ def quality_report(
         ``RandomForestClassifier`` of 100 trees.
 
     cv : int, default=5
-        Folds of ``StratifiedGroupKFold`` for ``detection_auc``; fewer when a
-        class has fewer real or synthetic rows.
+        Folds of ``StratifiedGroupKFold`` for ``detection_auc`` and of
+        ``StratifiedKFold`` for ``class_consistency``; fewer when a class has
+        fewer real or synthetic rows.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the folds, the estimators and the row subsets of ``diversity``.
+        Seeds the folds, the estimators and the row subsets.
 
     Returns
     -------
     report : DataFrame
-        Columns, all measured per class on that class's rows:
+        Columns, all measured per class on that class's rows (the
+        consistencies with a model of every class):
 
         - ``class``: the label, ``"all"`` for the last row;
         - ``n_real``, ``n_synthetic``: rows compared (summed in ``"all"``);
@@ -150,6 +156,24 @@ def quality_report(
           the detector learns the real ones as synthetic (near-copies; see
           ``memorisation``).  AUC does
           not depend on how many rows each side has;
+        - ``class_consistency``: the share of the class's synthetic rows
+          that a model of the real rows of *every* class predicts as this
+          class.  The model is a ``StandardScaler`` and a
+          ``LogisticRegression(class_weight="balanced")``, fitted in ``cv``
+          stratified folds of the real rows (at most ``DETECTION_ROWS`` random
+          real and as many synthetic rows per class); each synthetic row is
+          predicted by the fold model that did not see its nearest real row
+          of the class, so a copy of a real row scores what its original
+          does.  High: the rows look like their class; near chance
+          (``1 / n_classes``) or below: they carry another class's look, or
+          none.  Needs real rows of two classes or more, and two real rows of
+          the class;
+        - ``real_consistency``: the same share for the class's real rows,
+          each predicted by the fold model that did not see it: the
+          reference for ``class_consistency``, as high as real rows get
+          (NaN, like the other measures, for a class without synthetic
+          rows).  Interpolations between real rows (SMOTE) may score above
+          it, as they lie inside the class;
         - ``diversity``: mean distance from each synthetic row to its nearest
           synthetic neighbour over the same among the real rows, on equally
           many rows of each (at most 1000) - the definition of the sampler's
@@ -200,6 +224,8 @@ def quality_report(
     'no synthetic rows'
     >>> bool(report["memorisation"].iloc[1] > 0.5)  # SMOTE rows hug real rows
     True
+    >>> report.loc[1, ["class_consistency", "real_consistency"]].round(2).tolist()
+    [1.0, 0.95]
     """
     X_real, y_real, X_synthetic, y_synthetic = check_quality_rows(
         X_real, y_real, X_synthetic, y_synthetic
@@ -210,6 +236,8 @@ def quality_report(
         X_test, y_test = _check_test(X_test, y_test, X_real)
     rng = check_random_state(random_state)
     detector_seed, cv_seed, diversity_seed, classifier_seed = rng.randint(2**31, size=4)
+    # Drawn last, so the other measures keep the values they had before it.
+    consistency_seed = rng.randint(2**31)
     if detector is None:
         detector = RandomForestClassifier(random_state=detector_seed)
     if classifier is None:
@@ -224,6 +252,9 @@ def quality_report(
     recalls, balanced, tstr_note = _tstr(
         classifier, synthetic, y_synthetic, test, y_test
     )
+    consistent, consistent_real, consistency_note = class_consistency(
+        real, y_real, synthetic, y_synthetic, cv, consistency_seed, DETECTION_ROWS
+    )
     diversity_rng = np.random.default_rng(diversity_seed)
     rows = []
     for label in classes:
@@ -235,20 +266,15 @@ def quality_report(
         else:
             row["wasserstein"], row["ks"] = fidelity(r, s)
             row["detection_auc"] = detection_auc(r, s, detector, cv, cv_seed)
+            row["class_consistency"] = consistent.get(label, np.nan)
+            row["real_consistency"] = consistent_real.get(label, np.nan)
             notes += _subset_note(len(r), len(s))
             row["diversity"] = diversity_ratios(
                 [diversity_rng.permutation(r)], [diversity_rng.permutation(s)]
             )[0]
             row["memorisation"] = memorisation(r, s)
             row["tstr"] = recalls.get(label, np.nan)
-            if np.isnan(row["detection_auc"]):
-                notes.append("detection needs 2 real and 2 synthetic rows")
-            if len(r) < 2:
-                notes.append("diversity and memorisation need 2 real rows")
-            elif len(s) < 2:
-                notes.append("diversity needs 2 synthetic rows")
-            if tstr_note:
-                notes.append(tstr_note)
+            notes += _few_rows_notes(row, consistency_note, tstr_note)
         row["note"] = "; ".join(notes)
         rows.append(row)
     per_class = pd.DataFrame(rows, columns=REPORT_COLUMNS)
@@ -322,6 +348,22 @@ def _subset_note(n_real, n_synthetic):
         f"detection on {min(n_real, DETECTION_ROWS)} of {n_real} real and "
         f"{min(n_synthetic, DETECTION_ROWS)} of {n_synthetic} synthetic rows"
     ]
+
+
+def _few_rows_notes(row, consistency_note, tstr_note):
+    """Why a measure of a class with synthetic rows is NaN."""
+    notes = []
+    if np.isnan(row["detection_auc"]):
+        notes.append("detection needs 2 real and 2 synthetic rows")
+    if consistency_note:
+        notes.append(consistency_note)
+    if row["n_real"] < 2:
+        notes.append("diversity, memorisation and consistency need 2 real rows")
+    elif row["n_synthetic"] < 2:
+        notes.append("diversity needs 2 synthetic rows")
+    if tstr_note:
+        notes.append(tstr_note)
+    return notes
 
 
 def memorisation(real, synthetic):

@@ -21,10 +21,14 @@ TITLES = {
     "wasserstein": "Wasserstein (0 ideal)",
     "ks": "KS statistic (0 ideal)",
     "detection_auc": "detection AUC (0.5 ideal)",
+    "class_consistency": "class consistency (ticks: real rows)",
     "diversity": "diversity (1 ideal)",
     "memorisation": "memorisation (0.5 = fresh draws)",
     "tstr": "TSTR recall (higher better)",
 }
+# real_consistency is the reference drawn on the class_consistency panel.
+PANELS = [m for m in METRICS if m != "real_consistency"]
+COLUMNS = 4
 #: Points per side in the PCA panel; more only blur it.
 MAX_POINTS = 2000
 
@@ -69,9 +73,10 @@ def plot_quality(
     Returns
     -------
     fig : matplotlib.figure.Figure
-        Six bar panels (the ``"all"`` row is left out; a class without a
-        value is marked "n/a"), a dashed line at the ideal value, and the PCA
-        panel when the rows are given.
+        Seven bar panels (the ``"all"`` row is left out; a class without a
+        value is marked "n/a"), a dashed line at the ideal value, on the
+        class consistency panel a black tick at each class's
+        ``real_consistency``, and the PCA panel when the rows are given.
 
     Examples
     --------
@@ -87,7 +92,7 @@ def plot_quality(
     >>> report = quality_report(X, y, X_syn, y_syn, random_state=0)
     >>> fig = plot_quality(report, X, y, X_syn, y_syn)
     >>> len(fig.axes)
-    7
+    8
     """
     plt = _pyplot()
     missing = [c for c in REPORT_COLUMNS if c not in getattr(report, "columns", ())]
@@ -103,12 +108,12 @@ def plot_quality(
             "Pass all of X_real, y_real, X_synthetic and y_synthetic, or none."
         )
     classes = report[report["class"].astype(str) != "all"]
-    fig = plt.figure(figsize=(15 if all(given) else 11, 5.5), layout="constrained")
-    grid = fig.add_gridspec(2, 5 if all(given) else 3)
+    fig = plt.figure(figsize=(18 if all(given) else 14, 5.5), layout="constrained")
+    grid = fig.add_gridspec(2, COLUMNS + 2 * all(given))
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     names = classes["class"].astype(str).tolist()
-    for k, metric in enumerate(METRICS):
-        ax = fig.add_subplot(grid[k // 3, k % 3])
+    for k, metric in enumerate(PANELS):
+        ax = fig.add_subplot(grid[k // COLUMNS, k % COLUMNS])
         values = classes[metric].to_numpy(dtype=float)
         positions = np.arange(len(names))
         ax.bar(
@@ -122,10 +127,13 @@ def plot_quality(
             ax.text(x, 0, "n/a", ha="center", va="bottom", fontsize="small")
         if metric in IDEAL:
             ax.axhline(IDEAL[metric], color="black", linestyle="--", linewidth=1)
+        if metric == "class_consistency":
+            reference = classes["real_consistency"].to_numpy(dtype=float)
+            ax.scatter(positions, reference, marker="_", s=400, color="black")
         ax.set_title(TITLES[metric], fontsize="medium")
         ax.tick_params(axis="x", labelrotation=45 if len(names) > 4 else 0)
     if all(given):
-        _plot_pca(fig.add_subplot(grid[:, 3:]), *rows, colours, random_state)
+        _plot_pca(fig.add_subplot(grid[:, COLUMNS:]), *rows, colours, random_state)
     return fig
 
 

@@ -101,14 +101,16 @@ def test_a_class_without_synthetic_rows_is_nan_with_a_reason(data):
     missing = report.set_index("class").loc[2]
     assert missing["n_real"] == 5 and missing["n_synthetic"] == 0
     assert (
-        missing[["wasserstein", "detection_auc", "memorisation", "tstr"]].isna().all()
+        missing[["wasserstein", "detection_auc", "class_consistency", "tstr"]]
+        .isna()
+        .all()
     )
     assert missing["note"] == "no synthetic rows"
     classes = per_class(report)
     # "all" averages over the classes that have a value.
     np.testing.assert_allclose(
-        report.iloc[-1][["wasserstein", "detection_auc"]].astype(float),
-        classes[["wasserstein", "detection_auc"]].mean(),
+        report.iloc[-1][["wasserstein", "class_consistency"]].astype(float),
+        classes[["wasserstein", "class_consistency"]].mean(),
     )
 
 
@@ -238,14 +240,14 @@ def test_plot_quality(data):
     report = quality_report(X, y, X_new[y_new == 1], y_new[y_new == 1])
     fig = plot_quality(report, X, y, X_new[y_new == 1], y_new[y_new == 1])
     try:
-        assert len(fig.axes) == 7
+        assert len(fig.axes) == 8
         # The class without synthetic rows has real dots but no crosses.
         assert len(fig.axes[-1].collections) == 3
     finally:
         plt.close(fig)
     fig = plot_quality(report)
     try:
-        assert len(fig.axes) == 6
+        assert len(fig.axes) == 7
         assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["0", "1"]
     finally:
         plt.close(fig)
