@@ -6,7 +6,7 @@ Run from the repository root, one thread, one process (results are cached per
     export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
     python -m benchmarks.cycada --task nemo-urdu
     python -m benchmarks.cycada --task emodb-chicken_run
-    python -m benchmarks.cycada --task nemo-urdu --table
+    python -m benchmarks.cycada --task nemo-urdu --table --reference pl-test
 
 Protocol.  The cross-corpus tasks of ``benchmarks.source_study`` (training
 corpus and test corpus each z-normalised on its own; nEMO's training rows
@@ -21,10 +21,14 @@ test corpus and its class domains the labelled training rows, so the inverse
 generator F_k maps class-k rows into the test corpus's style (CyCADA, Hoffman
 et al. 2018; Su & Lee 2022).  ``LabelKeepingNet`` adds CyCADA's semantic
 consistency term ``lambda_keep * CE(f(F_k(x)), k)`` to the generator loss,
-``f`` a classifier fitted on the labelled rows and frozen.
+``f`` the evaluation MLP fitted on the labelled rows and frozen.  Each
+translating fit also reports the share of training rows whose translation
+``f`` still gives their label, and how well a logistic regression tells the
+test corpus from the training rows before and after translation (3-fold AUC)
+and their spread (median per-feature std ratio to the test corpus).
 
-Arms (every translated or pseudo-labelled arm adds rows only to the minority
-classes, each up to the largest class, as SMOTE does):
+Arms (``pl-test``, ``cycada`` and ``cycada-nolabel`` add rows only to the
+minority classes, each up to the largest class, as SMOTE does):
 
 * ``none``, ``smote``: as in ``source_study``.
 * ``pl-test``: the test corpus's rows pseudo-labelled (``source_rows``' picks
@@ -34,6 +38,9 @@ classes, each up to the largest class, as SMOTE does):
   label-keeping term (``lambda_keep = 1``).  Class k's rows are cycled in a
   seeded order, so a class needing more rows than it has repeats translations.
 * ``cycada-nolabel``: the same without the label-keeping term (the ablation).
+* ``cycada-all``: ``cycada``'s fit, every training row translated (so every
+  class, the largest too, has rows in the test corpus's style), then SMOTE on
+  real + translated rows to balance.
 """
 
 import argparse
@@ -43,6 +50,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from imblearn.over_sampling import SMOTE
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from torch.nn import functional as F
 
@@ -66,8 +77,8 @@ from sklearn_cyclegan._presets import net_options
 from sklearn_cyclegan._scaling import SourceRows, TargetScaler
 
 TASKS = ("nemo-urdu", "emodb-chicken_run")
-ARMS = ("none", "smote", "pl-test", "cycada", "cycada-nolabel")
-LAMBDA_KEEP = {"cycada": 1.0, "cycada-nolabel": 0.0}
+ARMS = ("none", "smote", "pl-test", "cycada", "cycada-nolabel", "cycada-all")
+LAMBDA_KEEP = {"cycada": 1.0, "cycada-nolabel": 0.0, "cycada-all": 1.0}
 
 
 class LabelKeepingLoss(CycleGANLoss):
@@ -151,11 +162,12 @@ def frozen_classifier(X, y_encoded, source_scaler, seed):
 
 
 def translate(X, y, X_test, counts, seed, lambda_keep, net_params=None):
-    """``(rows, labels, kept)``: F_k of class-k rows in the test corpus's units.
+    """``(rows, labels, kept, moved)``: F_k of class-k rows, test corpus units.
 
     ``counts`` maps classes to the rows they get; ``kept`` is the share of all
     training rows whose translation the frozen classifier still gives their
-    label.  ``net_params`` overrides the fast preset's ``CycleGANNet`` options.
+    label; ``moved`` is every training row translated (the diagnostics').
+    ``net_params`` overrides the fast preset's ``CycleGANNet`` options.
     """
     classes, y_encoded = np.unique(y, return_inverse=True)
     target_scaler = TargetScaler().fit(X)
@@ -183,18 +195,40 @@ def translate(X, y, X_test, counts, seed, lambda_keep, net_params=None):
         net.fit(data)
     net._set_training(False)
     rng = np.random.default_rng([seed, 1])
-    rows, labels, hits = [], [], 0
+    rows, labels, hits, every = [], [], 0, []
     with torch.no_grad():
         for k, c in enumerate(classes):
             own = torch.from_numpy(X_scaled[y_encoded == k])[None]
             moved = net.module_.inverse(own, torch.tensor([k]))[0]
             hits += int((frozen(moved).argmax(1) == k).sum())
+            every.append(source.scaler.inverse_transform(moved.double()))
             order = rng.permutation(own.shape[1])
             if counts.get(c, 0):
                 idx = torch.from_numpy(np.resize(order, counts[c]))
                 rows.append(source.scaler.inverse_transform(moved[idx].double()))
                 labels.append(np.full(len(idx), c, dtype=object))
-    return np.vstack(rows), np.concatenate(labels), hits / len(y)
+    return np.vstack(rows), np.concatenate(labels), hits / len(y), np.vstack(every)
+
+
+def spread(rows, X_test):
+    """Median over features (spread in the test corpus) of the std ratio to it."""
+    ref = X_test.std(axis=0)
+    return float(np.median(rows.std(axis=0)[ref > 0] / ref[ref > 0]))
+
+
+def domain_auc(rows, X_test, seed):
+    """How well a linear model tells ``rows`` from the test corpus (3-fold AUC).
+
+    0.5: indistinguishable; the translation is meant to lower it from the
+    real training rows' value.
+    """
+    both = np.vstack([rows, X_test])
+    is_test = np.r_[np.zeros(len(rows)), np.ones(len(X_test))]
+    folds = StratifiedKFold(3, shuffle=True, random_state=seed)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    return float(
+        cross_val_score(model, both, is_test, cv=folds, scoring="roc_auc").mean()
+    )
 
 
 def pseudo_labelled(fold):
@@ -215,21 +249,48 @@ def pseudo_labelled(fold):
     return np.vstack(rows), np.concatenate(labels)
 
 
-def run_arm(fold, arm):
-    """``{"uar", "seconds"[, "kept"]}`` of ``arm`` on a ``source_study.Fold``."""
+def timed_translate(fold, arm):
+    """``translate``'s result for ``arm`` on ``fold`` and the seconds it took."""
     start = time.perf_counter()
-    result = {}
+    out = translate(
+        fold.X, fold.y, fold.X_test, fold.counts, fold.seed, LAMBDA_KEEP[arm]
+    )
+    return (*out, time.perf_counter() - start)
+
+
+def run_arm(fold, arm):
+    """``{"uar", "seconds"}`` of ``arm`` on a ``source_study.Fold``.
+
+    Translating arms add ``kept`` (see ``translate``), ``auc_real`` /
+    ``auc_translated`` (``domain_auc`` of the training rows before and after
+    translation) and ``spread_real`` / ``spread_translated`` (``spread``),
+    computed outside ``seconds``.
+    """
+    start = time.perf_counter()
+    result, moved, fitted = {}, None, 0.0
     if arm in LAMBDA_KEEP:
-        rows, labels, result["kept"] = translate(
-            fold.X, fold.y, fold.X_test, fold.counts, fold.seed, LAMBDA_KEEP[arm]
+        rows, labels, result["kept"], moved, fitted = fold.shared(
+            ("translate", LAMBDA_KEEP[arm]), lambda: timed_translate(fold, arm)
         )
+        start = time.perf_counter()
         X, y, weight = fold.with_rows(rows, labels)
+        if arm == "cycada-all":
+            # ``moved`` holds every row translated, class after class.
+            classes, sizes = np.unique(fold.y, return_counts=True)
+            X, y = SMOTE(random_state=fold.seed).fit_resample(
+                np.vstack([fold.X, moved]), np.r_[fold.y, np.repeat(classes, sizes)]
+            )
     elif arm == "pl-test":
         X, y, weight = fold.with_rows(*pseudo_labelled(fold))
     else:
         X, y, weight = fold.arm(arm)
     result["uar"] = fit_score(X, y, weight, fold.X_test, fold.y_test, fold.seed)
-    result["seconds"] = time.perf_counter() - start
+    result["seconds"] = fitted + time.perf_counter() - start
+    if moved is not None:
+        result["auc_real"] = domain_auc(fold.X, fold.X_test, fold.seed)
+        result["auc_translated"] = domain_auc(moved, fold.X_test, fold.seed)
+        result["spread_real"] = spread(fold.X, fold.X_test)
+        result["spread_translated"] = spread(moved, fold.X_test)
     return result
 
 
@@ -258,8 +319,9 @@ def table(out, task, seeds, reference="smote"):
     ref = load_scores(out, task, reference, seeds, 1)[0][:, 0]
     lines = [
         f"| arm | UAR % | per seed | − {reference} (± SE over seeds) | wins / losses"
-        " | labels kept % | s per fit |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        " | labels kept % | domain AUC real -> translated | std ratio real ->"
+        " translated | s per fit |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for arm in ARMS:
         got = load_scores(out, task, arm, seeds, 1)
@@ -269,12 +331,21 @@ def table(out, task, seeds, reference="smote"):
         diff = uar - ref
         se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
         kept = [r["kept"] for r in runs if "kept" in r]
+        diagnostics = [
+            " -> ".join(
+                f"{np.mean([r[f'{key}_{part}'] for r in runs]):.{digits}f}"
+                for part in ("real", "translated")
+            )
+            if "kept" in runs[0]
+            else ""
+            for key, digits in (("auc", 3), ("spread", 2))
+        ]
         lines.append(
             f"| {arm} | {uar.mean():.2f} | {' / '.join(f'{v:.1f}' for v in uar)} | "
             f"{diff.mean():+.2f} ± {se:.2f} | {int((diff > 0).sum())} / "
             f"{int((diff < 0).sum())} | "
             + (f"{100 * np.mean(kept):.1f}" if kept else "")
-            + f" | {seconds:.1f} |"
+            + f" | {' | '.join(diagnostics)} | {seconds:.1f} |"
         )
     return "\n".join(lines)
 
@@ -286,6 +357,7 @@ def main(argv=None):
     parser.add_argument("--seeds", default="0,1,2,3,4")
     parser.add_argument("--out", type=Path, default=OUT / "cycada")
     parser.add_argument("--table", action="store_true", help="only print the table")
+    parser.add_argument("--reference", default="smote", help="arm of the differences")
     args = parser.parse_args(argv)
     arms = [a for a in args.arms.split(",") if a]
     unknown = set(arms) - set(ARMS)
@@ -295,7 +367,7 @@ def main(argv=None):
     torch.set_num_threads(1)
     if not args.table:
         run(args.task, arms, seeds, args.out)
-    print(table(args.out, args.task, seeds))
+    print(table(args.out, args.task, seeds, args.reference))
 
 
 if __name__ == "__main__":

@@ -75,12 +75,17 @@ def test_translation_keeps_more_labels_with_the_term_and_fills_the_counts():
     counts = {"b": 10, "c": 20, "d": 28}
     kept = {}
     for lam in (1.0, 0.0):
-        rows, labels, kept[lam] = cycada.translate(X, y, X_test, counts, 0, lam, TINY)
+        rows, labels, kept[lam], moved = cycada.translate(
+            X, y, X_test, counts, 0, lam, TINY
+        )
+        assert moved.shape == X.shape
         assert rows.shape == (58, X.shape[1])
         assert {c: int(np.sum(labels == c)) for c in counts} == counts
         # Moved into the test corpus's style: nearer its mean than X's.
         assert abs(rows.mean() - X_test.mean()) < abs(rows.mean() - X.mean())
     assert kept[1.0] > kept[0.0]
+    # The test corpus tells the real rows apart better than the translated ones.
+    assert cycada.domain_auc(moved, X_test, 0) < cycada.domain_auc(X, X_test, 0)
 
 
 def test_pl_test_shares_a_small_test_corpus_among_the_classes():
