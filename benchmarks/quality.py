@@ -8,9 +8,10 @@ Each data set is split once, stratified, two thirds for the samplers and one
 third held out.  Every sampler makes, for every class, as many synthetic rows
 as the class has training rows (so each class is judged and TSTR sees all
 classes); otherwise its settings are the defaults.  Ours runs without a source
-(the default: interpolations, untrained with the fast preset), and once more
-with the film rows as the source on EmoDB and with the fast preset's training
-schedule on the KEEL table.  ``quality_report`` then
+(the default: interpolations, untrained with the fast preset); on EmoDB with the
+film rows as the source three ways (the default ``mode="auto"``, ``"select"``
+and ``"translate"``); on the KEEL table once more with the fast preset's
+training schedule.  ``quality_report`` then
 compares the synthetic rows with the training rows, and scores TSTR on the
 held-out rows.  The row "held-out real" passes the held-out rows as if they
 were synthetic (and scores its TSTR on the training rows): what rows drawn
@@ -33,6 +34,8 @@ MEASURES = {
     "wasserstein": "Wasserstein",
     "ks": "KS",
     "detection_auc": "detection AUC",
+    "class_consistency": "class consistency",
+    "real_consistency": "real consistency",
     "diversity": "diversity",
     "memorisation": "memorisation",
     "tstr": "TSTR",
@@ -45,7 +48,15 @@ TRAINED = {"pretrain_epochs": 100, "max_epochs": 300}
 def emodb():
     X, y, _ = load_emodb("is09")
     film = load_film_source(X.columns).to_numpy()
-    return X.to_numpy(), y, {"source: film rows": {"source": film}}
+    return (
+        X.to_numpy(),
+        y,
+        {
+            "source: film rows": {"source": film},
+            "film rows, mode=select": {"source": film, "mode": "select"},
+            "film rows, mode=translate": {"source": film, "mode": "translate"},
+        },
+    )
 
 
 def keel(name):
