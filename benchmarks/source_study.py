@@ -65,6 +65,10 @@ Arms:
   library's interpolation finds them (``lib-interp`` against ``smote``).
 * ``smote-reseed``: ``smote`` with the sampler's seed moved by ``RESEED``
   (the classifier's kept): SMOTE against itself, the noise of the differences.
+* ``scorer``: no MLP at all: the logistic regression that rates the source
+  rows for ``pl`` (``real_scorer``, fitted on the real training rows), scored
+  on the test fold itself.  A mechanism control: ``pl`` may gain by teaching
+  the MLP this linear model's decisions rather than the source's content.
 * ``ours``: ``CycleGANOversampler(source=..., random_state=seed)``, defaults.
 * ``ours-std``: ``ours`` with its synthetic set z-normalised on its own and
   mapped to the training rows' per-feature mean and std (the authors' code).
@@ -118,6 +122,7 @@ ARMS = [
     "smote-cur5",
     "smote-std",
     "smote-reseed",
+    "scorer",
     "ours",
     "ours-cur5",
     "ours-std",
@@ -522,6 +527,9 @@ class Fold:
         ``floor`` reuses the chosen candidate's score instead of refitting it.
         """
         start = time.perf_counter()
+        if name == "scorer":
+            uar = balanced_accuracy_score(self.y_test, self.scorer.predict(self.X_test))
+            return {"uar": uar, "seconds": time.perf_counter() - start}
         if name in ("floor", "floor-lr"):
             estimator = (
                 LogisticRegression(max_iter=2000) if name == "floor-lr" else None
@@ -555,7 +563,16 @@ class Fold:
 # Arms that never read the source: cached once per task, whatever ``--source``.
 # Added to a run seed for the sampler's draws of ``smote-reseed``.
 RESEED = 1000
-SOURCE_FREE = ("none", "ros", "smote", "cw", "smote-cur5", "smote-std", "smote-reseed")
+SOURCE_FREE = (
+    "none",
+    "ros",
+    "smote",
+    "cw",
+    "smote-cur5",
+    "smote-std",
+    "smote-reseed",
+    "scorer",
+)
 BASELINES = ("none", "ros", "smote", "cw")
 
 
