@@ -80,7 +80,9 @@ Arms:
   group folds of the training speakers (``FloorOverSampler``); ``floor-lr``
   decides with a logistic regression instead of the evaluation MLP.
 * ``lib``: the library's default with the source (``mode="auto"``, groups
-  given); ``lib-noclip`` and ``lib-interp`` change one parameter.
+  given), its inner means recorded; ``lib-noclip``, ``lib-interp`` and
+  ``lib-select`` change one parameter.  ``--margins`` combines the three into
+  the default's rule at other margins (``margins``).
 """
 
 import argparse
@@ -133,6 +135,7 @@ ARMS = [
     "lib",
     "lib-noclip",
     "lib-interp",
+    "lib-select",
 ]
 
 
@@ -141,6 +144,7 @@ LIBRARY_ARMS = {
     "lib": {},
     "lib-noclip": {"enforce_min_max_values": False},
     "lib-interp": {"mode": "interpolate"},
+    "lib-select": {"mode": "select"},
 }
 
 
@@ -517,6 +521,9 @@ class Fold:
         return {
             "uar": uar,
             "choice": "pl" if sampler.mode_ == "select" else "smote",
+            # Mean inner UAR per candidate (None unless mode="auto" chose):
+            # with lib-select and lib-interp, any margin's outcome (margins).
+            "inner": sampler.summary_["inner_uar"],
             "seconds": time.perf_counter() - start,
         }
 
@@ -723,6 +730,50 @@ def summary(out, seeds, max_folds=None):
     return "\n".join(lines)
 
 
+# Margins of the inner-fold rule that ``margins`` tabulates (UAR points).
+MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0)
+
+
+def margins(out, seeds, max_folds=None):
+    """Markdown: ``lib``'s rule at other margins, against SMOTE, per (task, source).
+
+    ``mode="auto"`` fits exactly what ``mode="select"`` or
+    ``mode="interpolate"`` fits once it has chosen, so the rule with margin
+    ``m`` scores ``lib-select`` where ``lib``'s recorded inner means have
+    select >= interpolate + m, and ``lib-interp`` elsewhere.
+    """
+    lines = [
+        "| task | source | "
+        + " | ".join(f"margin {m:g}: − SMOTE (source chosen)" for m in MARGINS)
+        + " |",
+        "| --- | --- |" + " --- |" * len(MARGINS),
+    ]
+    folders = {p.name for p in (out / "cache").glob("*")}
+    for task in N_FOLDS:
+        n_folds = min(max_folds or N_FOLDS[task], N_FOLDS[task])
+        for source in SOURCE_NAMES:
+            if task_dir(task, "lib-select", source) not in folders:
+                continue
+            got = {
+                arm: load_scores(out, task, arm, seeds, n_folds, source)
+                for arm in ("smote", "lib", "lib-select", "lib-interp")
+            }
+            if any(v is None for v in got.values()):
+                continue
+            inner = [r.get("inner") for r in got["lib"][2]]
+            if any(i is None for i in inner):
+                continue
+            lead = np.array([i["select"] - i["interpolate"] for i in inner])
+            lead = lead.reshape(len(seeds), n_folds)
+            cells = []
+            for m in MARGINS:
+                uar = np.where(lead >= m, got["lib-select"][0], got["lib-interp"][0])
+                diff, se = paired(uar, got["smote"][0])
+                cells.append(f"{diff:+.2f} ± {se:.2f} ({int((lead >= m).sum())})")
+            lines.append(f"| {task} | {source} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def fit_times(corpus, seed=0, fold=0, source="film"):
     """Seconds of each sampler's ``fit_resample`` on one training fold, one thread."""
     from sklearn_cyclegan import CycleGANOversampler
@@ -765,6 +816,12 @@ def main(argv=None):
     parser.add_argument(
         "--summary", action="store_true", help="only print every task's lib summary"
     )
+    parser.add_argument(
+        "--margins",
+        action="store_true",
+        help="only print lib's inner-fold rule at other margins (needs lib-select,"
+        " lib-interp)",
+    )
     parser.add_argument("--reference", default="smote", help="arm of the differences")
     parser.add_argument(
         "--fit-times", action="store_true", help="time each sampler on fold 0, seed 0"
@@ -776,6 +833,9 @@ def main(argv=None):
         parser.error(f"unknown arms {sorted(unknown)}; choose from {ARMS}")
     if args.summary:
         print(summary(args.out, args.seeds, args.max_folds))
+        return
+    if args.margins:
+        print(margins(args.out, args.seeds, args.max_folds))
         return
     problem = source_problem(args.corpus, args.source)
     if problem:
