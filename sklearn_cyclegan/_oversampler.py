@@ -103,12 +103,12 @@ class CycleGANOversampler(BaseOverSampler):
         ``preset="paper"`` and no source, the pooled rows of ``X``).
         ``"auto"``: without a source, the preset's own choice (interpolation
         for ``"fast"``, as before this parameter existed); with one,
-        ``"translate"`` for ``preset="paper"``, else ``"select"`` if its
-        mean balanced accuracy over 3 inner folds of ``X`` beats
-        ``"interpolate"``'s by at least 1 point, else ``"interpolate"``
-        (``GroupKFold`` over ``fit_resample``'s ``groups`` when given, else a
-        shuffled ``StratifiedKFold`` seeded by ``random_state``; a
-        ``StandardScaler`` + ``MLPClassifier(100, 100)`` scores each).
+        ``"translate"`` for ``preset="paper"``, else ``"interpolate"`` or
+        ``"select"``, whichever scores the higher mean balanced accuracy
+        over 3 inner folds of ``X`` (``GroupKFold`` over
+        ``fit_resample``'s ``groups`` when given, else a shuffled
+        ``StratifiedKFold`` seeded by ``random_state``; a ``StandardScaler``
+        + ``MLPClassifier(100, 100)`` scores each; ``"select"`` wins ties).
 
     preset : {{"fast", "paper"}}, default="fast"
         Supplies every parameter below left as ``"auto"``, and the network

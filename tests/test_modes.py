@@ -135,6 +135,11 @@ def test_auto_chooses_by_inner_folds_and_records_it():
     wins = means["select"] >= means["interpolate"] + _floor.INNER_MARGIN
     expected = "select" if wins else "interpolate"
     assert sampler.mode_ == expected
+    # Once chosen, the fit is the chosen mode's own (benchmarks.source_study
+    # --margins relies on it to replay the rule at other margins).
+    _, rows, _ = _fit("auto", X, y, S, random_state=0)
+    _, forced, _ = _fit(sampler.mode_, X, y, S, random_state=0)
+    np.testing.assert_array_equal(rows, forced)
 
 
 def test_auto_choosing_interpolation_gives_interpolate_rows():
