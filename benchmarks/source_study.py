@@ -693,40 +693,43 @@ def table(out, corpus, seeds, n_folds, reference="smote", source="film"):
     return "\n".join(lines)
 
 
-def summary(out, seeds, max_folds=None):
+def summary(out, seeds, max_folds=None, margin=None):
     """Markdown: per (task, source) with every baseline and ``lib`` cached, the
-    library's default against SMOTE and against the best baseline."""
+    library's default against SMOTE and against the best baseline.
+
+    With ``margin``, ``lib`` is its rule replayed at that margin (``replay``)
+    instead of the runs' own choices.
+    """
     lines = [
         "| task | source | SMOTE UAR % | best baseline | lib UAR % | lib − SMOTE"
         " (± SE) | lib − best (± SE) | source chosen (seed, fold) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    folders = {p.name for p in (out / "cache").glob("*")}
-    for task in N_FOLDS:
-        n_folds = min(max_folds or N_FOLDS[task], N_FOLDS[task])
-        for source in SOURCE_NAMES:
-            if task_dir(task, "lib", source) not in folders:
+    for task, source, n_folds in _lib_runs(out, max_folds):
+        got = {
+            arm: load_scores(out, task, arm, seeds, n_folds, source)
+            for arm in (*BASELINES, "lib")
+        }
+        if any(v is None for v in got.values()):
+            continue
+        uar = {arm: v[0] for arm, v in got.items()}
+        used = chosen(got["lib"][2])
+        if margin is not None:
+            replayed = replay(out, task, source, seeds, n_folds, margin)
+            if replayed is None:
                 continue
-            got = {
-                arm: load_scores(out, task, arm, seeds, n_folds, source)
-                for arm in (*BASELINES, "lib")
-            }
-            if any(v is None for v in got.values()):
-                continue
-            uar = {arm: v[0] for arm, v in got.items()}
-            best = max(BASELINES, key=lambda a: uar[a].mean())
-            cells = [
-                f"{m:+.2f} ± {se:.2f}"
-                for m, se in (
-                    paired(uar["lib"], uar["smote"]),
-                    paired(uar["lib"], uar[best]),
-                )
-            ]
-            lines.append(
-                f"| {task} | {source} | {uar['smote'].mean():.2f} | {best} "
-                f"{uar[best].mean():.2f} | {uar['lib'].mean():.2f} | "
-                f"{cells[0]} | {cells[1]} | {chosen(got['lib'][2])} |"
-            )
+            uar["lib"], n = replayed
+            used = f"{n}/{uar['lib'].size}"
+        best = max(BASELINES, key=lambda a: uar[a].mean())
+        cells = [
+            "{:+.2f} ± {:.2f}".format(*paired(uar["lib"], uar[ref]))
+            for ref in ("smote", best)
+        ]
+        lines.append(
+            f"| {task} | {source} | {uar['smote'].mean():.2f} | {best} "
+            f"{uar[best].mean():.2f} | {uar['lib'].mean():.2f} | "
+            f"{cells[0]} | {cells[1]} | {used} |"
+        )
     return "\n".join(lines)
 
 
@@ -734,44 +737,56 @@ def summary(out, seeds, max_folds=None):
 MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0)
 
 
-def margins(out, seeds, max_folds=None):
-    """Markdown: ``lib``'s rule at other margins, against SMOTE, per (task, source).
+def replay(out, task, source, seeds, n_folds, margin):
+    """``lib``'s UARs with the rule at ``margin``, and the folds using the source.
 
     ``mode="auto"`` fits exactly what ``mode="select"`` or
     ``mode="interpolate"`` fits once it has chosen, so the rule with margin
     ``m`` scores ``lib-select`` where ``lib``'s recorded inner means have
-    select >= interpolate + m, and ``lib-interp`` elsewhere.
+    select >= interpolate + m, and ``lib-interp`` elsewhere.  None unless all
+    three arms are cached with inner means.
     """
+    got = {
+        arm: load_scores(out, task, arm, seeds, n_folds, source)
+        for arm in ("lib", "lib-select", "lib-interp")
+    }
+    if any(v is None for v in got.values()):
+        return None
+    inner = [r.get("inner") for r in got["lib"][2]]
+    if any(i is None for i in inner):
+        return None
+    lead = np.array([i["select"] - i["interpolate"] for i in inner])
+    use = lead.reshape(len(seeds), n_folds) >= margin
+    return np.where(use, got["lib-select"][0], got["lib-interp"][0]), int(use.sum())
+
+
+def margins(out, seeds, max_folds=None):
+    """Markdown: ``lib``'s rule at ``MARGINS``, against SMOTE, per (task, source)."""
     lines = [
         "| task | source | "
         + " | ".join(f"margin {m:g}: − SMOTE (source chosen)" for m in MARGINS)
         + " |",
         "| --- | --- |" + " --- |" * len(MARGINS),
     ]
+    for task, source, n_folds in _lib_runs(out, max_folds):
+        smote = load_scores(out, task, "smote", seeds, n_folds, source)
+        runs = [replay(out, task, source, seeds, n_folds, m) for m in MARGINS]
+        if smote is None or runs[0] is None:
+            continue
+        cells = [
+            "{:+.2f} ± {:.2f} ({})".format(*paired(uar, smote[0]), n) for uar, n in runs
+        ]
+        lines.append(f"| {task} | {source} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _lib_runs(out, max_folds):
+    """``(task, source, n_folds)`` of every cache folder holding ``lib``."""
     folders = {p.name for p in (out / "cache").glob("*")}
     for task in N_FOLDS:
-        n_folds = min(max_folds or N_FOLDS[task], N_FOLDS[task])
         for source in SOURCE_NAMES:
-            if task_dir(task, "lib-select", source) not in folders:
-                continue
-            got = {
-                arm: load_scores(out, task, arm, seeds, n_folds, source)
-                for arm in ("smote", "lib", "lib-select", "lib-interp")
-            }
-            if any(v is None for v in got.values()):
-                continue
-            inner = [r.get("inner") for r in got["lib"][2]]
-            if any(i is None for i in inner):
-                continue
-            lead = np.array([i["select"] - i["interpolate"] for i in inner])
-            lead = lead.reshape(len(seeds), n_folds)
-            cells = []
-            for m in MARGINS:
-                uar = np.where(lead >= m, got["lib-select"][0], got["lib-interp"][0])
-                diff, se = paired(uar, got["smote"][0])
-                cells.append(f"{diff:+.2f} ± {se:.2f} ({int((lead >= m).sum())})")
-            lines.append(f"| {task} | {source} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+            if task_dir(task, "lib", source) in folders:
+                yield task, source, min(max_folds or N_FOLDS[task], N_FOLDS[task])
 
 
 def fit_times(corpus, seed=0, fold=0, source="film"):
@@ -817,6 +832,13 @@ def main(argv=None):
         "--summary", action="store_true", help="only print every task's lib summary"
     )
     parser.add_argument(
+        "--margin",
+        type=float,
+        default=None,
+        help="with --summary: lib's rule replayed at this margin (needs lib-select,"
+        " lib-interp)",
+    )
+    parser.add_argument(
         "--margins",
         action="store_true",
         help="only print lib's inner-fold rule at other margins (needs lib-select,"
@@ -832,7 +854,7 @@ def main(argv=None):
     if unknown:
         parser.error(f"unknown arms {sorted(unknown)}; choose from {ARMS}")
     if args.summary:
-        print(summary(args.out, args.seeds, args.max_folds))
+        print(summary(args.out, args.seeds, args.max_folds, args.margin))
         return
     if args.margins:
         print(margins(args.out, args.seeds, args.max_folds))

@@ -141,6 +141,36 @@ def test_summary_pairs_lib_with_smote_and_the_best_baseline(tmp_path):
     assert lines[3].endswith("| 2/2 |")
 
 
+def test_margins_replay_the_rule_from_the_recorded_inner_means(tmp_path):
+    for arm, uars in {
+        "none": [0.50, 0.50],
+        "ros": [0.50, 0.50],
+        "smote": [0.50, 0.50],
+        "cw": [0.50, 0.50],
+        "lib-select": [0.60, 0.40],
+        "lib-interp": [0.52, 0.52],
+    }.items():
+        _write(tmp_path, "emodb-urdu", arm, uars)
+    _write(tmp_path, "emodb-urdu", "lib", [0.60, 0.40], choice=["pl", "pl"])
+    # Select led interpolation by 2.0 and 0.6 inner points.
+    for seed, lead in enumerate([2.0, 0.6]):
+        path = study._path(tmp_path, "emodb-urdu", "lib", seed, 0)
+        run = json.loads(path.read_text())
+        path.write_text(
+            json.dumps({**run, "inner": {"interpolate": 50.0, "select": 50 + lead}})
+        )
+    at_0, n_0 = study.replay(tmp_path, "emodb-urdu", "film", [0, 1], 1, 0.0)
+    at_1, n_1 = study.replay(tmp_path, "emodb-urdu", "film", [0, 1], 1, 1.0)
+    np.testing.assert_array_equal(at_0.ravel(), [60.0, 40.0])
+    np.testing.assert_array_equal(at_1.ravel(), [60.0, 52.0])
+    assert (n_0, n_1) == (2, 1)
+    row = study.margins(tmp_path, [0, 1]).splitlines()[2]
+    assert row.startswith("| emodb-urdu | film | +0.00 ± 10.00 (2) |")
+    assert "| +6.00 ± 4.00 (1) |" in row
+    replayed = study.summary(tmp_path, [0, 1], margin=1.0).splitlines()[2]
+    assert replayed.endswith("| 56.00 | +6.00 ± 4.00 | +6.00 ± 4.00 | 1/2 |")
+
+
 def test_one_tiny_cross_corpus_run_fills_the_shared_cache(tmp_path, capsys):
     for name in ("emodb", "urdu", "tess"):
         data_file(f"{name}_is09.csv.gz")
