@@ -15,6 +15,7 @@ __all__ = [
     "check_generated",
     "check_output_size",
     "generate",
+    "pass_indices",
     "sample_counts",
     "shifts_source",
 ]
@@ -62,8 +63,7 @@ def generate(net, source, target_scaler, classes, counts, rng):
     # source lasts, then whole new passes over it.
     picks = np.zeros((len(wanted), sizes.max()), dtype=np.int64)
     for i, size in enumerate(sizes):
-        passes = [rng.permutation(n_source) for _ in range(-(-size // n_source))]
-        picks[i, :size] = source.offset(wanted[i]) + np.concatenate(passes)[:size]
+        picks[i, :size] = source.offset(wanted[i]) + pass_indices(n_source, size, rng)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     shifts = shifts_source(net, source)
     # Chunk by chunk, each block goes from the generator straight into its
@@ -108,6 +108,23 @@ def check_output_size(n_rows, n_features):
             f"{total / 2**30:,.1f} GiB of memory. Ask for fewer rows, or draw them "
             "in parts with sample()."
         )
+
+
+def pass_indices(n, size, rng):
+    """``size`` indices into ``n`` rows: without replacement while the rows
+    last, then in whole new passes over them.
+
+    Parameters
+    ----------
+    n, size : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    indices : ndarray of shape (size,)
+    """
+    passes = [rng.permutation(n) for _ in range(-(-size // n))]
+    return np.concatenate(passes or [np.empty(0, dtype=np.int64)])[:size]
 
 
 def check_generated(rows):

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ._generation import pass_indices
 from ._scaling import iter_chunks
 
 __all__ = [
@@ -134,11 +135,10 @@ class SourceSelection:
         Without replacement while a class's picks last, then in whole new
         passes over them, as the generators draw source rows.
         """
-        blocks = []
-        for k, size in counts.items():
-            pool = self.pools[k]
-            passes = [rng.permutation(len(pool)) for _ in range(-(-size // len(pool)))]
-            blocks.append(pool[np.concatenate(passes or [[]]).astype(int)[:size]])
+        blocks = [
+            self.pools[k][pass_indices(len(self.pools[k]), size, rng)]
+            for k, size in counts.items()
+        ]
         return np.vstack(blocks)
 
 
