@@ -746,6 +746,15 @@ def replay(out, task, source, seeds, n_folds, margin):
     select >= interpolate + m, and ``lib-interp`` elsewhere.  None unless all
     three arms are cached with inner means.
     """
+    got = _replay_inputs(out, task, source, seeds, n_folds)
+    return None if got is None else _at_margin(*got, margin)
+
+
+def _replay_inputs(out, task, source, seeds, n_folds):
+    """``(lead, select UARs, interpolate UARs)`` of ``replay``, or None.
+
+    ``lead`` is select's mean inner UAR minus interpolation's, per seed and fold.
+    """
     got = {
         arm: load_scores(out, task, arm, seeds, n_folds, source)
         for arm in ("lib", "lib-select", "lib-interp")
@@ -756,8 +765,12 @@ def replay(out, task, source, seeds, n_folds, margin):
     if any(i is None for i in inner):
         return None
     lead = np.array([i["select"] - i["interpolate"] for i in inner])
-    use = lead.reshape(len(seeds), n_folds) >= margin
-    return np.where(use, got["lib-select"][0], got["lib-interp"][0]), int(use.sum())
+    return lead.reshape(len(seeds), n_folds), got["lib-select"][0], got["lib-interp"][0]
+
+
+def _at_margin(lead, select, interpolate, margin):
+    use = lead >= margin
+    return np.where(use, select, interpolate), int(use.sum())
 
 
 def margins(out, seeds, max_folds=None):
@@ -770,11 +783,12 @@ def margins(out, seeds, max_folds=None):
     ]
     for task, source, n_folds in _lib_runs(out, max_folds):
         smote = load_scores(out, task, "smote", seeds, n_folds, source)
-        runs = [replay(out, task, source, seeds, n_folds, m) for m in MARGINS]
-        if smote is None or runs[0] is None:
+        got = _replay_inputs(out, task, source, seeds, n_folds)
+        if smote is None or got is None:
             continue
         cells = [
-            "{:+.2f} ± {:.2f} ({})".format(*paired(uar, smote[0]), n) for uar, n in runs
+            "{:+.2f} ± {:.2f} ({})".format(*paired(uar, smote[0]), n)
+            for uar, n in (_at_margin(*got, m) for m in MARGINS)
         ]
         lines.append(f"| {task} | {source} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
