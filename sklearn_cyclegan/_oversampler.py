@@ -53,10 +53,10 @@ class CycleGANOversampler(BaseOverSampler):
     class's own rows and their neighbours, as imbalanced-learn's ``SMOTE``
     makes them, because every adversarial refinement of them measured on the
     KEEL tables lowered balanced accuracy (see the results page); with a
-    source, three inner folds choose between those interpolations and the
-    source's own rows, aligned to ``X`` and picked per class by a classifier
-    fitted on ``X`` (``mode="select"``), because translating a source tied
-    SMOTE where its untranslated rows beat it (issue 22).  Pass
+    source, the source's own rows, aligned to ``X`` and picked per class by
+    a classifier fitted on ``X`` (``mode="select"``) when three inner folds
+    score them 1 UAR point above those interpolations, because translating
+    a source tied SMOTE where its untranslated rows beat it (issue 22).  Pass
     ``mode="translate"`` to train the CycleGANs.  After a fit, ``mode_`` says
     what ran and ``summary_`` what it did.
 
@@ -103,12 +103,13 @@ class CycleGANOversampler(BaseOverSampler):
         ``preset="paper"`` and no source, the pooled rows of ``X``).
         ``"auto"``: without a source, the preset's own choice (interpolation
         for ``"fast"``, as before this parameter existed); with one,
-        ``"translate"`` for ``preset="paper"``, else ``"interpolate"`` or
-        ``"select"``, whichever scores the higher mean balanced accuracy
-        over 3 inner folds of ``X`` (``GroupKFold`` over
-        ``fit_resample``'s ``groups`` when given, else a shuffled
-        ``StratifiedKFold`` seeded by ``random_state``; a ``StandardScaler``
-        + ``MLPClassifier(100, 100)`` scores each; ``"select"`` wins ties).
+        ``"translate"`` for ``preset="paper"``, else ``"select"`` if its
+        mean balanced accuracy over 3 inner folds of ``X`` is at least 1
+        point (of 100) above ``"interpolate"``'s, and ``"interpolate"``
+        otherwise (``GroupKFold`` over ``fit_resample``'s ``groups`` when
+        given, else a shuffled ``StratifiedKFold`` seeded by
+        ``random_state``; a ``StandardScaler`` + ``MLPClassifier(100,
+        100)`` scores each).
 
     preset : {{"fast", "paper"}}, default="fast"
         Supplies every parameter below left as ``"auto"``, and the network

@@ -91,7 +91,7 @@ def warn_if_separable(aucs, classes, threshold=SEPARABLE_AUC, mode="translate"):
             f"class(es) from X's rows (detection_auc_ >= {threshold}): {detail}. "
             "They are real rows of another data set, aligned to X's mean and "
             "std but detectably different from X's; they were used because "
-            "inner folds scored them at least as high as interpolation "
+            "inner folds scored them above interpolation "
             "(summary_['inner_uar']) or because mode='select' asked for them. "
             "Inspect them with quality_report, or pass mode='interpolate' to "
             "leave the source out."

@@ -149,8 +149,8 @@ def build_parser():
         choices=("auto", "interpolate", "select", "translate"),
         default="auto",
         help="what makes the rows: auto (no source: interpolate; with one: "
-        "interpolate or select, whichever 3 inner folds score higher, split "
-        "by --group when given), interpolate, select (the source's aligned "
+        "select if 3 inner folds, split by --group when given, score it 1 "
+        "point above interpolate), interpolate, select (the source's aligned "
         "rows, picked per class), translate (CycleGANs) (default: auto)",
     )
     augment.add_argument(

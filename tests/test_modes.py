@@ -130,7 +130,8 @@ def test_auto_chooses_by_inner_folds_and_records_it():
     assert sampler.mode_ in _floor.CANDIDATES
     assert summary["chosen_by"] == "inner folds"
     folds = summary["inner_uar_folds"]
-    assert all(len(scores) == _floor.INNER_FOLDS for scores in folds.values())
+    drawn = _floor.INNER_FOLDS * _floor.INNER_REPEATS
+    assert all(len(scores) == drawn for scores in folds.values())
     means = summary["inner_uar"]
     wins = means["select"] >= means["interpolate"] + _floor.INNER_MARGIN
     expected = "select" if wins else "interpolate"
@@ -171,8 +172,8 @@ def test_groups_make_the_inner_folds(monkeypatch):
     seen = []
     original = _floor.inner_folds
 
-    def spy(y, groups, seed):
-        folds = original(y, groups, seed)
+    def spy(y, groups, seed, repeat=0):
+        folds = original(y, groups, seed, repeat)
         seen.append((groups, folds))
         return folds
 
@@ -180,12 +181,33 @@ def test_groups_make_the_inner_folds(monkeypatch):
     groups = np.arange(len(y)) % 6
     sampler = CycleGANOversampler(source=S, random_state=0, n_threads=1)
     sampler.fit_resample(X, y, groups=groups)
-    (given, folds) = seen[0]
-    np.testing.assert_array_equal(given, groups)
-    for train, val in folds:
-        assert not set(groups[train]) & set(groups[val])
+    assert len(seen) == _floor.INNER_REPEATS
+    for given, folds in seen:
+        np.testing.assert_array_equal(given, groups)
+        for train, val in folds:
+            assert not set(groups[train]) & set(groups[val])
     with pytest.raises(ValueError, match="groups has 3 entries"):
         sampler.fit_resample(X, y, groups=groups[:3])
+
+
+def test_inner_fold_draws_differ_and_keep_groups_apart():
+    y = np.repeat([0, 1], 60)
+    groups = np.arange(len(y)) % 9
+    first = _floor.inner_folds(y, groups, seed=0)
+    again = _floor.inner_folds(y, groups, seed=0, repeat=1)
+    # Draw 0 is GroupKFold's own partition, whatever the seed.
+    for (a, _), (b, _) in zip(first, _floor.inner_folds(y, groups, seed=5)):
+        np.testing.assert_array_equal(a, b)
+    partition = [frozenset(groups[val]) for _, val in first]
+    assert partition != [frozenset(groups[val]) for _, val in again]
+    for folds in (first, again):
+        assert sorted(g for _, val in folds for g in set(groups[val])) == list(range(9))
+        for train, val in folds:
+            assert not set(groups[train]) & set(groups[val])
+    # Without groups each draw is its own shuffled stratified split.
+    plain = [val for _, val in _floor.inner_folds(y, None, seed=0)]
+    other = [val for _, val in _floor.inner_folds(y, None, seed=0, repeat=1)]
+    assert any(set(a) != set(b) for a, b in zip(plain, other))
 
 
 def test_inner_folds_augment_when_the_fit_augments(monkeypatch):
@@ -209,7 +231,7 @@ def test_inner_folds_augment_when_the_fit_augments(monkeypatch):
     X_res, y_res = sampler.fit_resample(X, y)
     assert len(y_res) == 2 * len(y)
     inner = asked[1:]
-    assert len(inner) == 2 * _floor.INNER_FOLDS
+    assert len(inner) == 2 * _floor.INNER_FOLDS * _floor.INNER_REPEATS
     for inner_strategy, y_inner in inner:
         targets = inner_strategy(y_inner)
         for c, n in zip(*np.unique(y_inner, return_counts=True)):
@@ -259,7 +281,9 @@ def test_groups_are_routed_per_fold(monkeypatch):
     seen = []
     original = _floor.inner_folds
     monkeypatch.setattr(
-        _floor, "inner_folds", lambda y, g, s: seen.append(g) or original(y, g, s)
+        _floor,
+        "inner_folds",
+        lambda y, g, s, r=0: seen.append(g) or original(y, g, s, r),
     )
     sklearn.set_config(enable_metadata_routing=True)
     try:
@@ -269,5 +293,5 @@ def test_groups_are_routed_per_fold(monkeypatch):
         cross_validate(model, X, y, cv=GroupKFold(2), params={"groups": groups})
     finally:
         sklearn.set_config(enable_metadata_routing=False)
-    # Each outer training fold's own groups reached the inner folds.
-    assert [len(np.unique(g)) for g in seen] == [3, 3]
+    # Each outer training fold's own groups reached every draw of the inner folds.
+    assert [len(np.unique(g)) for g in seen] == [3] * (2 * _floor.INNER_REPEATS)
