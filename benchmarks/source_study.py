@@ -90,6 +90,7 @@ import json
 import time
 from numbers import Integral, Real
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from imblearn.base import BaseSampler
@@ -136,6 +137,7 @@ ARMS = [
     "lib-noclip",
     "lib-interp",
     "lib-select",
+    "lib-draws2",
 ]
 
 
@@ -145,7 +147,10 @@ LIBRARY_ARMS = {
     "lib-noclip": {"enforce_min_max_values": False},
     "lib-interp": {"mode": "interpolate"},
     "lib-select": {"mode": "select"},
+    "lib-draws2": {},
 }
+# Ablations of the library's inner-fold rule: draws of the inner folds.
+INNER_DRAWS = {"lib-draws2": 2}
 
 
 # -- shared pieces -------------------------------------------------------------
@@ -524,6 +529,9 @@ class Fold:
             # Mean inner UAR per candidate (None unless mode="auto" chose):
             # with lib-select and lib-interp, any margin's outcome (margins).
             "inner": sampler.summary_["inner_uar"],
+            # Every inner fold's score, draw after draw, unrounded: summary_
+            # rounds to 2 decimals, which can flip a lead at the margin.
+            "inner_folds": sampler._inner,
             "seconds": time.perf_counter() - start,
         }
 
@@ -556,7 +564,11 @@ class Fold:
             }
             return result
         if name.startswith("lib"):
-            return self.library_default(start, **LIBRARY_ARMS[name])
+            from sklearn_cyclegan import _floor
+
+            draws = INNER_DRAWS.get(name, _floor.INNER_REPEATS)
+            with mock.patch.object(_floor, "INNER_REPEATS", draws):
+                return self.library_default(start, **LIBRARY_ARMS[name])
         X, y, weight = self.arm(name)
         uar = fit_score(X, y, weight, self.X_test, self.y_test, self.seed)
         result = {"uar": uar, "seconds": time.perf_counter() - start}
@@ -693,7 +705,7 @@ def table(out, corpus, seeds, n_folds, reference="smote", source="film"):
     return "\n".join(lines)
 
 
-def summary(out, seeds, max_folds=None, margin=None):
+def summary(out, seeds, max_folds=None, margin=None, repeats=None):
     """Markdown: per (task, source) with every baseline and ``lib`` cached, the
     library's default against SMOTE and against the best baseline.
 
@@ -715,7 +727,7 @@ def summary(out, seeds, max_folds=None, margin=None):
         uar = {arm: v[0] for arm, v in got.items()}
         used = chosen(got["lib"][2])
         if margin is not None:
-            replayed = replay(out, task, source, seeds, n_folds, margin)
+            replayed = replay(out, task, source, seeds, n_folds, margin, repeats)
             if replayed is None:
                 continue
             uar["lib"], n = replayed
@@ -737,35 +749,58 @@ def summary(out, seeds, max_folds=None, margin=None):
 MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0)
 
 
-def replay(out, task, source, seeds, n_folds, margin):
+def replay(out, task, source, seeds, n_folds, margin, repeats=None, arm="lib"):
     """``lib``'s UARs with the rule at ``margin``, and the folds using the source.
 
     ``mode="auto"`` fits exactly what ``mode="select"`` or
     ``mode="interpolate"`` fits once it has chosen, so the rule with margin
     ``m`` scores ``lib-select`` where ``lib``'s recorded inner means have
-    select >= interpolate + m, and ``lib-interp`` elsewhere.  None unless all
-    three arms are cached with inner means.
+    select >= interpolate + m, and ``lib-interp`` elsewhere.  ``repeats``
+    replays the rule on the first ``repeats`` draws of the inner folds (the
+    library's draw r is the same whatever their number); None: the runs' own.
+    None unless all three arms are cached with inner scores.
     """
-    got = _replay_inputs(out, task, source, seeds, n_folds)
+    got = _replay_inputs(out, task, source, seeds, n_folds, repeats, arm)
     return None if got is None else _at_margin(*got, margin)
 
 
-def _replay_inputs(out, task, source, seeds, n_folds):
+def _replay_inputs(out, task, source, seeds, n_folds, repeats=None, arm="lib"):
     """``(lead, select UARs, interpolate UARs)`` of ``replay``, or None.
 
     ``lead`` is select's mean inner UAR minus interpolation's, per seed and fold.
     """
     got = {
-        arm: load_scores(out, task, arm, seeds, n_folds, source)
-        for arm in ("lib", "lib-select", "lib-interp")
+        name: load_scores(out, task, name, seeds, n_folds, source)
+        for name in (arm, "lib-select", "lib-interp")
     }
     if any(v is None for v in got.values()):
         return None
-    inner = [r.get("inner") for r in got["lib"][2]]
-    if any(i is None for i in inner):
+    lead = [_lead(r, repeats) for r in got[arm][2]]
+    if any(v is None for v in lead):
         return None
-    lead = np.array([i["select"] - i["interpolate"] for i in inner])
-    return lead.reshape(len(seeds), n_folds), got["lib-select"][0], got["lib-interp"][0]
+    lead = np.array(lead).reshape(len(seeds), n_folds)
+    return lead, got["lib-select"][0], got["lib-interp"][0]
+
+
+def _lead(run, repeats):
+    """Select's mean inner UAR minus interpolation's in one ``lib`` run.
+
+    From the run's inner fold scores when recorded (all of them, or the first
+    ``repeats`` draws), else from its recorded means (rounded to 2 decimals,
+    so a lead within 0.01 of the margin may replay either way).
+    """
+    from sklearn_cyclegan._floor import INNER_FOLDS
+
+    folds = run.get("inner_folds")
+    if folds is None:
+        inner = run.get("inner")
+        if repeats is not None or inner is None:
+            return None
+        return inner["select"] - inner["interpolate"]
+    n = len(folds["select"]) if repeats is None else repeats * INNER_FOLDS
+    if len(folds["select"]) < n:
+        return None
+    return float(np.mean(folds["select"][:n]) - np.mean(folds["interpolate"][:n]))
 
 
 def _at_margin(lead, select, interpolate, margin):
@@ -773,7 +808,7 @@ def _at_margin(lead, select, interpolate, margin):
     return np.where(use, select, interpolate), int(use.sum())
 
 
-def margins(out, seeds, max_folds=None):
+def margins(out, seeds, max_folds=None, repeats=None, arm="lib"):
     """Markdown: ``lib``'s rule at ``MARGINS``, against SMOTE, per (task, source)."""
     lines = [
         "| task | source | "
@@ -781,9 +816,9 @@ def margins(out, seeds, max_folds=None):
         + " |",
         "| --- | --- |" + " --- |" * len(MARGINS),
     ]
-    for task, source, n_folds in _lib_runs(out, max_folds):
+    for task, source, n_folds in _lib_runs(out, max_folds, arm):
         smote = load_scores(out, task, "smote", seeds, n_folds, source)
-        got = _replay_inputs(out, task, source, seeds, n_folds)
+        got = _replay_inputs(out, task, source, seeds, n_folds, repeats, arm)
         if smote is None or got is None:
             continue
         cells = [
@@ -794,12 +829,12 @@ def margins(out, seeds, max_folds=None):
     return "\n".join(lines)
 
 
-def _lib_runs(out, max_folds):
-    """``(task, source, n_folds)`` of every cache folder holding ``lib``."""
-    folders = {p.name for p in (out / "cache").glob("*")}
+def _lib_runs(out, max_folds, arm="lib"):
+    """``(task, source, n_folds)`` of every cache folder holding ``arm``."""
+    folders = {p.parent.name for p in (out / "cache").glob(f"*/{arm}")}
     for task in N_FOLDS:
         for source in SOURCE_NAMES:
-            if task_dir(task, "lib", source) in folders:
+            if task_dir(task, arm, source) in folders:
                 yield task, source, min(max_folds or N_FOLDS[task], N_FOLDS[task])
 
 
@@ -858,6 +893,18 @@ def main(argv=None):
         help="only print lib's inner-fold rule at other margins (needs lib-select,"
         " lib-interp)",
     )
+    parser.add_argument(
+        "--inner-repeats",
+        type=int,
+        default=None,
+        help="with --margins or --summary --margin: replay lib's rule on its first"
+        " K draws of the inner folds (default: the runs' own)",
+    )
+    parser.add_argument(
+        "--lib-arm",
+        default="lib",
+        help="with --margins: the lib arm whose inner scores are replayed",
+    )
     parser.add_argument("--reference", default="smote", help="arm of the differences")
     parser.add_argument(
         "--fit-times", action="store_true", help="time each sampler on fold 0, seed 0"
@@ -868,10 +915,18 @@ def main(argv=None):
     if unknown:
         parser.error(f"unknown arms {sorted(unknown)}; choose from {ARMS}")
     if args.summary:
-        print(summary(args.out, args.seeds, args.max_folds, args.margin))
+        print(
+            summary(
+                args.out, args.seeds, args.max_folds, args.margin, args.inner_repeats
+            )
+        )
         return
     if args.margins:
-        print(margins(args.out, args.seeds, args.max_folds))
+        print(
+            margins(
+                args.out, args.seeds, args.max_folds, args.inner_repeats, args.lib_arm
+            )
+        )
         return
     problem = source_problem(args.corpus, args.source)
     if problem:

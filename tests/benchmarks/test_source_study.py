@@ -171,6 +171,45 @@ def test_margins_replay_the_rule_from_the_recorded_inner_means(tmp_path):
     assert replayed.endswith("| 56.00 | +6.00 ± 4.00 | +6.00 ± 4.00 | 1/2 |")
 
 
+def test_margins_replay_any_number_of_inner_fold_draws(tmp_path):
+    from sklearn_cyclegan._floor import INNER_FOLDS
+
+    for arm, uars in {
+        "smote": [0.50, 0.50],
+        "lib-select": [0.60, 0.40],
+        "lib-interp": [0.52, 0.52],
+    }.items():
+        _write(tmp_path, "emodb-urdu", arm, uars)
+    _write(tmp_path, "emodb-urdu", "lib-draws2", [0.60, 0.40], choice=["pl", "pl"])
+    # Seed 0: select leads by 3 on the first draw, by 1 over both; seed 1: by
+    # -1 on the first draw, by 0.5 over both.
+    for seed, (first, second) in enumerate([(3.0, -1.0), (-1.0, 2.0)]):
+        path = study._path(tmp_path, "emodb-urdu", "lib-draws2", seed, 0)
+        run = json.loads(path.read_text())
+        folds = {
+            "interpolate": [50.0] * (2 * INNER_FOLDS),
+            "select": [50 + first] * INNER_FOLDS + [50 + second] * INNER_FOLDS,
+        }
+        path.write_text(json.dumps({**run, "inner_folds": folds}))
+
+    def replayed(repeats, margin):
+        uar, n = study.replay(
+            tmp_path, "emodb-urdu", "film", [0, 1], 1, margin, repeats, "lib-draws2"
+        )
+        return list(uar.ravel()), n
+
+    assert replayed(1, 0.0) == ([60.0, 52.0], 1)
+    assert replayed(2, 0.0) == ([60.0, 40.0], 2)
+    assert replayed(2, 1.0) == ([60.0, 52.0], 1)
+    # A run holding fewer draws than asked for is not replayed.
+    assert (
+        study.replay(tmp_path, "emodb-urdu", "film", [0, 1], 1, 0, 3, "lib-draws2")
+        is None
+    )
+    rows = study.margins(tmp_path, [0, 1], repeats=2, arm="lib-draws2").splitlines()
+    assert rows[2].startswith("| emodb-urdu | film | +0.00 ± 10.00 (2) |")
+
+
 def test_one_tiny_cross_corpus_run_fills_the_shared_cache(tmp_path, capsys):
     for name in ("emodb", "urdu", "tess"):
         data_file(f"{name}_is09.csv.gz")
