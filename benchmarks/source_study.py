@@ -794,6 +794,10 @@ def _lead(run, repeats):
     folds = run.get("inner_folds")
     if folds is None:
         inner = run.get("inner")
+        if inner is None and run.get("choice") == "smote":
+            # No inner folds ran (a source smaller than the rows asked for):
+            # interpolation at any margin.
+            return -np.inf
         if repeats is not None or inner is None:
             return None
         return inner["select"] - inner["interpolate"]

@@ -14,7 +14,7 @@ from ._checks import check_rows, warn_if_small
 from ._constraints import PARAMETER_CONSTRAINTS
 from ._diversity import warn_if_collapsed
 from ._docstrings import rst_to_markdown
-from ._floor import check_groups, choose_for, planned_mode
+from ._floor import check_groups, choose_for, planned_mode, source_too_small
 from ._generation import check_output_size, generate, sample_counts
 from ._input import check_input
 from ._presets import AUTO_KEYS, interpolates
@@ -109,7 +109,9 @@ class CycleGANOversampler(BaseOverSampler):
         otherwise (``GroupKFold`` over ``fit_resample``'s ``groups`` when
         given, else a shuffled ``StratifiedKFold`` seeded by
         ``random_state``; a ``StandardScaler`` + ``MLPClassifier(100,
-        100)`` scores each).
+        100)`` scores each); ``"interpolate"`` without inner folds when the
+        source has fewer rows than the fit asks for (``"select"`` would
+        repeat them).
 
     preset : {{"fast", "paper"}}, default="fast"
         Supplies every parameter below left as ``"auto"``, and the network
@@ -271,8 +273,8 @@ class CycleGANOversampler(BaseOverSampler):
         source rows through trained generators.
 
     summary_ : dict
-        What the fit did: ``mode``, ``chosen_by`` ("inner folds", "mode"
-        or "preset"), ``inner_uar`` and ``inner_uar_folds`` (with
+        What the fit did: ``mode``, ``chosen_by`` ("inner folds", "mode",
+        "preset" or "source size"), ``inner_uar`` and ``inner_uar_folds`` (with
         ``mode="auto"`` and a source: each candidate's mean and per-fold
         inner balanced accuracy in %, else None), ``source`` (in words),
         ``source_rows``,
@@ -497,9 +499,12 @@ class CycleGANOversampler(BaseOverSampler):
         self._inner, given = None, None
         if mode == "choose":
             given = self._resolve(source, X, y_encoded, False, batch_seed)
-            mode, self._inner = choose_for(
-                self, X, y, given.source, groups, random_state, self._unchecked
-            )
+            if source_too_small(given.n_rows, self.sampling_strategy_):
+                mode = "interpolate"
+            else:
+                mode, self._inner = choose_for(
+                    self, X, y, given.source, groups, random_state, self._unchecked
+                )
         interpolated = (
             interpolates(self.preset, source is not None)
             if mode == "auto"

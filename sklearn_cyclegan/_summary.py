@@ -60,8 +60,14 @@ def fit_summary(
     net = sampler.net_
     if inner is not None:
         chosen_by = "inner folds"
+    elif sampler.mode != "auto":
+        chosen_by = "mode"
+    elif source is not None and sampler.mode_ == "interpolate":
+        # "auto" with a source interpolates without inner folds only when the
+        # source is smaller than the rows asked for (_floor.source_too_small).
+        chosen_by = "source size"
     else:
-        chosen_by = "preset" if sampler.mode == "auto" else "mode"
+        chosen_by = "preset"
     return {
         "mode": sampler.mode_,
         "chosen_by": chosen_by,

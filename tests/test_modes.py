@@ -157,6 +157,28 @@ def test_auto_choosing_interpolation_gives_interpolate_rows():
     assert len(again.history_) == 0
 
 
+def test_auto_does_not_repeat_a_source_smaller_than_the_rows_asked(monkeypatch):
+    X, y, S = _data()
+    asked = int(sum(np.bincount(y).max() - np.bincount(y)))
+    chose = []
+    inner = {"interpolate": [50.0], "select": [60.0]}
+    monkeypatch.setattr(
+        _floor, "choose_mode", lambda *a, **k: chose.append(1) or ("select", inner)
+    )
+    small, rows, _ = _fit("auto", X, y, S[: asked - 1], random_state=0)
+    assert not chose, "a too small source must not reach the inner folds"
+    assert small.mode_ == "interpolate"
+    assert small.summary_["chosen_by"] == "source size"
+    assert small.summary_["inner_uar"] is None
+    _, interpolated, _ = _fit("interpolate", X, y, S[: asked - 1], random_state=0)
+    np.testing.assert_array_equal(rows, interpolated)
+    # One row per asked row is enough: the inner folds decide.
+    enough, _, _ = _fit("auto", X, y, S[:asked], random_state=0)
+    assert chose == [1] and enough.summary_["chosen_by"] == "inner folds"
+    assert not _floor.source_too_small(asked, {0: asked - 5, 1: 5})
+    assert _floor.source_too_small(asked - 1, {0: asked - 5, 1: 5})
+
+
 def test_auto_without_a_source_is_unchanged():
     X, y, _ = _data()
     auto = CycleGANOversampler(random_state=0, n_threads=1)

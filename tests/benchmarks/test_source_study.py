@@ -199,6 +199,8 @@ def test_margins_replay_any_number_of_inner_fold_draws(tmp_path):
         return list(uar.ravel()), n
 
     assert replayed(1, 0.0) == ([60.0, 52.0], 1)
+    # A run that never consulted inner folds (too small a source) interpolated.
+    assert study._lead({"choice": "smote", "inner": None}, None) == -np.inf
     assert replayed(2, 0.0) == ([60.0, 40.0], 2)
     assert replayed(2, 1.0) == ([60.0, 52.0], 1)
     # A run holding fewer draws than asked for is not replayed.
