@@ -47,10 +47,10 @@ CANDIDATES = ("interpolate", "select")
 # single fit's select-minus-interpolate lead has a standard deviation of
 # 1.2-1.7 points around its data set's mean, and on EmoDB, where the
 # source's rows do not help, that mean is -0.5 to +0.5: at a margin of 0 a
-# useless source won about every other fit.  A
-# margin of 1 kept EmoDB within 0.5 of SMOTE over 10 seeds with every source
-# (URDU's rows: -0.71 -> -0.47) at a cost of 0.7 of nEMO's +2.6
-# (docs/results-source-study.md, "The margin").
+# useless source won about every other fit.  A margin of 1 kept EmoDB within
+# 0.5 of SMOTE over 10 seeds with every source (URDU's rows: -0.71 -> -0.47)
+# at a cost of 0.7 of nEMO's +2.6 (docs/results-source-study.md, "The
+# margin").
 INNER_MARGIN = 1.0
 INNER_FOLDS = 3
 # Times the inner folds are drawn, each with its own partition and seed.  Two
@@ -154,13 +154,15 @@ def choose_mode(make_sampler, X, y, groups, seed):
     groups : array-like of shape (n_samples,) or None
         Group of each row (e.g. speaker); inner folds never split a group.
     seed : int
-        Seeds the folds, the candidates and the scorer.
+        Seeds the folds, the candidates and the scorer (``seed + r`` for
+        draw ``r`` of the ``INNER_REPEATS`` draws).
 
     Returns
     -------
     mode : {"interpolate", "select"}
     inner : dict
-        ``{"interpolate": [UAR %, ...], "select": [...]}`` per usable fold.
+        ``{"interpolate": [UAR %, ...], "select": [...]}`` per usable fold,
+        draw after draw.
         Empty lists (and "interpolate") when no fold keeps at least
         ``MIN_INNER_ROWS`` rows of every class for training.
     """
